@@ -1,0 +1,42 @@
+// Memory for tensors. CPU memory is 64-byte aligned heap memory. CUDA memory comes from a caching
+// allocator: freed blocks go to per-size-class free lists and are reused, so a training loop calls
+// cudaMalloc only while its working set grows (first step), never per step.
+//
+// Size classes: requests round up to 512 B below 1 MiB and to 2 MiB above, and a block is reused
+// only for a request of exactly its class. Simple and fragmentation-bounded (at most one class of
+// slack per block); it does not split or merge blocks.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "cnn/device.h"
+
+namespace cnn {
+
+// One contiguous allocation on one device; returned to its allocator when the last owner drops it.
+struct Storage {
+  Storage(size_t bytes, Device device);
+  ~Storage();
+  Storage(const Storage&) = delete;
+  Storage& operator=(const Storage&) = delete;
+
+  void* data = nullptr;
+  size_t bytes = 0;
+  Device device;
+};
+
+struct CudaMemoryStats {
+  int64_t bytes_in_use = 0;        // handed out to live storages (rounded to the size class)
+  int64_t peak_bytes = 0;          // high-water mark of bytes_in_use
+  int64_t cached_bytes = 0;        // held in free lists, ready for reuse
+  int64_t device_allocations = 0;  // cudaMalloc calls so far (tests check reuse with it)
+};
+
+CudaMemoryStats cuda_memory_stats();
+// Returns every cached block to the driver (cudaFree). Live storages are untouched.
+void cuda_empty_cache();
+// Resets peak_bytes to the current bytes_in_use.
+void cuda_reset_peak_memory();
+
+}  // namespace cnn

@@ -1,0 +1,23 @@
+// libcnn's umbrella header: everything a training program needs.
+#pragma once
+
+#include "cnn/allocator.h"
+#include "cnn/autograd.h"
+#include "cnn/device.h"
+#include "cnn/error.h"
+#include "cnn/nn/conv2d.h"
+#include "cnn/nn/layers.h"
+#include "cnn/nn/linear.h"
+#include "cnn/nn/models.h"
+#include "cnn/nn/module.h"
+#include "cnn/nn/sequential.h"
+#include "cnn/ops.h"
+#include "cnn/optim/adam.h"
+#include "cnn/optim/clip_grad.h"
+#include "cnn/optim/lr_scheduler.h"
+#include "cnn/optim/optimizer.h"
+#include "cnn/optim/sgd.h"
+#include "cnn/random.h"
+#include "cnn/serialize/checkpoint.h"
+#include "cnn/serialize/safetensors.h"
+#include "cnn/tensor.h"
