@@ -1,0 +1,162 @@
+// conv2d forward and backward on the CPU, lowered to GEMM over bands of output rows.
+//
+// For one image, y[K, P*Q] = w[K, C*R*S] * col[C*R*S, P*Q] where col is the im2col matrix. The
+// band of output rows [p0, p1) is a block of col's columns, so a band needs only a
+// C*R*S x (p1-p0)*Q scratch buffer (kBandBytes, sized for L2) and writes a column block of y with
+// ldc = P*Q. Nothing ever holds a full-image, let alone full-batch, im2col buffer.
+//
+// Parallelism: (image, band) pairs are independent tasks for forward and backward-weight, each run
+// by one thread with the serial SGEMM; backward-data scatters (col2im) across band borders, so its
+// tasks are whole images. With fewer tasks than threads the loops go serial and the SGEMM itself
+// runs on all threads instead.
+#include <omp.h>
+
+#include <algorithm>
+#include <cstring>
+#include <vector>
+
+#include "kernels/cpu/im2col.h"
+#include "kernels/cpu/ops.h"
+#include "kernels/cpu/parallel.h"
+#include "kernels/cpu/sgemm_internal.h"
+
+namespace cnn::kernels::cpu {
+
+namespace {
+
+// Scratch budget of one band: half of a 1 MB L2, leaving room for the GEMM's packed panels.
+constexpr int64_t kBandBytes = int64_t(512) << 10;
+
+struct Bands {
+  int rows_per_band;  // output rows per band
+  int per_image;      // bands per image
+  int64_t crs;        // rows of col: C*R*S
+  int64_t max_cols;   // columns of col for a full band: rows_per_band * Q
+};
+
+Bands make_bands(const Conv2dShape& s) {
+  Bands b;
+  b.crs = int64_t(s.C) * s.R * s.S;
+  const int64_t row_bytes = b.crs * s.Q() * int64_t(sizeof(float));
+  b.rows_per_band = int(std::clamp<int64_t>(kBandBytes / row_bytes, 1, s.P()));
+  b.per_image = (s.P() + b.rows_per_band - 1) / b.rows_per_band;
+  b.max_cols = int64_t(b.rows_per_band) * s.Q();
+  return b;
+}
+
+using GemmFn = void (*)(bool, bool, int, int, int, float, const float*, int, const float*, int,
+                        float, float*, int);
+
+// Runs body(task, gemm) for task in [0, tasks): in parallel with the serial GEMM when there are
+// enough tasks to keep every thread busy, else serially with the threaded GEMM. body also gets a
+// per-thread scratch buffer of scratch_floats floats and the executing thread's index.
+template <typename Body>
+void for_each_task(int64_t tasks, int64_t scratch_floats, Body body) {
+  const int threads = available_threads();
+  if (threads > 1 && tasks >= threads) {
+#pragma omp parallel
+    {
+      std::vector<float> scratch(static_cast<size_t>(scratch_floats));
+#pragma omp for schedule(dynamic, 1)
+      for (int64_t t = 0; t < tasks; ++t)
+        body(t, sgemm_serial, scratch.data(), omp_get_thread_num());
+    }
+  } else {
+    std::vector<float> scratch(static_cast<size_t>(scratch_floats));
+    for (int64_t t = 0; t < tasks; ++t) body(t, sgemm, scratch.data(), 0);
+  }
+}
+
+}  // namespace
+
+void conv2d_forward(const Conv2dShape& s, const float* x, const float* w, const float* bias,
+                    float* y) {
+  const Bands b = make_bands(s);
+  const int P = s.P(), Q = s.Q(), K = s.K;
+  const int64_t PQ = int64_t(P) * Q;
+  for_each_task(int64_t(s.N) * b.per_image, b.crs * b.max_cols,
+                [&](int64_t task, GemmFn gemm, float* col, int) {
+                  const int64_t n = task / b.per_image;
+                  const int p0 = int(task % b.per_image) * b.rows_per_band;
+                  const int p1 = std::min(P, p0 + b.rows_per_band);
+                  const int cols = (p1 - p0) * Q;
+                  im2col_rows(s, x + n * int64_t(s.C) * s.H * s.W, p0, p1, col);
+                  float* yb = y + n * K * PQ + int64_t(p0) * Q;
+                  gemm(false, false, K, cols, int(b.crs), 1.f, w, int(b.crs), col, cols, 0.f, yb,
+                       int(PQ));
+                  if (bias)
+                    for (int k = 0; k < K; ++k) {
+                      float* row = yb + k * PQ;
+                      const float bk = bias[k];
+#pragma omp simd
+                      for (int j = 0; j < cols; ++j) row[j] += bk;
+                    }
+                });
+}
+
+void conv2d_backward_data(const Conv2dShape& s, const float* dy, const float* w, float* dx) {
+  const Bands b = make_bands(s);
+  const int P = s.P(), Q = s.Q(), K = s.K;
+  const int64_t PQ = int64_t(P) * Q, image = int64_t(s.C) * s.H * s.W;
+  // Task = one image: col2im of neighbouring bands overlaps in dx (the kernel halo).
+  for_each_task(s.N, b.crs * b.max_cols, [&](int64_t n, GemmFn gemm, float* col, int) {
+    float* dxn = dx + n * image;
+    std::memset(dxn, 0, sizeof(float) * size_t(image));
+    for (int p0 = 0; p0 < P; p0 += b.rows_per_band) {
+      const int p1 = std::min(P, p0 + b.rows_per_band);
+      const int cols = (p1 - p0) * Q;
+      // dcol[CRS, cols] = w^T[CRS, K] * dy_band[K, cols]
+      gemm(true, false, int(b.crs), cols, K, 1.f, w, int(b.crs), dy + n * K * PQ + int64_t(p0) * Q,
+           int(PQ), 0.f, col, cols);
+      col2im_rows_add(s, col, p0, p1, dxn);
+    }
+  });
+}
+
+void conv2d_backward_weight(const Conv2dShape& s, const float* x, const float* dy, float* dw) {
+  const Bands b = make_bands(s);
+  const int P = s.P(), Q = s.Q(), K = s.K;
+  const int64_t PQ = int64_t(P) * Q, wsize = s.weight_size();
+  const int64_t tasks = int64_t(s.N) * b.per_image;
+  // One dw accumulator per thread (summed at the end) so tasks need no synchronisation.
+  const int threads = tasks >= available_threads() ? available_threads() : 1;
+  std::vector<float> partial(size_t(threads > 1 ? threads * wsize : 0), 0.f);
+  std::memset(dw, 0, sizeof(float) * size_t(wsize));
+  for_each_task(tasks, b.crs * b.max_cols, [&](int64_t task, GemmFn gemm, float* col, int thread) {
+    const int64_t n = task / b.per_image;
+    const int p0 = int(task % b.per_image) * b.rows_per_band;
+    const int p1 = std::min(P, p0 + b.rows_per_band);
+    const int cols = (p1 - p0) * Q;
+    im2col_rows(s, x + n * int64_t(s.C) * s.H * s.W, p0, p1, col);
+    float* acc = threads > 1 ? partial.data() + thread * wsize : dw;
+    // dw[K, CRS] += dy_band[K, cols] * col[CRS, cols]^T
+    gemm(false, true, K, int(b.crs), cols, 1.f, dy + n * K * PQ + int64_t(p0) * Q, int(PQ), col,
+         cols, 1.f, acc, int(b.crs));
+  });
+  if (threads > 1) {
+#pragma omp parallel for simd if (worth_parallel(wsize))
+    for (int64_t i = 0; i < wsize; ++i) {
+      float sum = 0.f;
+      for (int t = 0; t < threads; ++t) sum += partial[size_t(t * wsize + i)];
+      dw[i] = sum;
+    }
+  }
+}
+
+void conv2d_backward_bias(const Conv2dShape& s, const float* dy, float* db) {
+  const int64_t PQ = int64_t(s.P()) * s.Q();
+#pragma omp parallel for schedule(static) if (worth_parallel(s.output_size()))
+  for (int k = 0; k < s.K; ++k) {
+    double total = 0.0;
+    for (int n = 0; n < s.N; ++n) {
+      const float* plane = dy + (int64_t(n) * s.K + k) * PQ;
+      float sum = 0.f;  // one plane in float (vector lanes), planes combined in double
+#pragma omp simd reduction(+ : sum)
+      for (int64_t i = 0; i < PQ; ++i) sum += plane[i];
+      total += sum;
+    }
+    db[k] = float(total);
+  }
+}
+
+}  // namespace cnn::kernels::cpu

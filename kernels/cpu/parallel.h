@@ -1,0 +1,26 @@
+// Small OpenMP helpers shared by the CPU kernels.
+//
+// Why a threshold: opening an OpenMP team costs a few microseconds, more than a whole loop over a
+// few thousand floats, so elementwise kernels only go parallel above kParallelMinElements.
+#pragma once
+
+#include <omp.h>
+
+#include <cstdint>
+
+namespace cnn::kernels::cpu {
+
+// Elementwise loops below this many elements run on the calling thread.
+constexpr int64_t kParallelMinElements = int64_t(1) << 15;
+
+// True when a loop over n elements is worth an OpenMP team (and we are not already inside one).
+inline bool worth_parallel(int64_t n) {
+  return n >= kParallelMinElements && !omp_in_parallel();
+}
+
+// Threads an OpenMP region started here would get (OMP_NUM_THREADS respected); 1 inside a region.
+inline int available_threads() {
+  return omp_in_parallel() ? 1 : omp_get_max_threads();
+}
+
+}  // namespace cnn::kernels::cpu

@@ -1,0 +1,18 @@
+// ReLU forward and backward on the CPU: plain loops the compiler vectorises, OpenMP above a size
+// threshold (see parallel.h).
+#include "kernels/cpu/ops.h"
+#include "kernels/cpu/parallel.h"
+
+namespace cnn::kernels::cpu {
+
+void relu_forward(int64_t n, const float* x, float* y) {
+#pragma omp parallel for simd if (worth_parallel(n))
+  for (int64_t i = 0; i < n; ++i) y[i] = x[i] > 0.f ? x[i] : 0.f;
+}
+
+void relu_backward(int64_t n, const float* x, const float* dy, float* dx) {
+#pragma omp parallel for simd if (worth_parallel(n))
+  for (int64_t i = 0; i < n; ++i) dx[i] = x[i] > 0.f ? dy[i] : 0.f;
+}
+
+}  // namespace cnn::kernels::cpu
