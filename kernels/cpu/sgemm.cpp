@@ -1,34 +1,260 @@
-// TEMPORARY simple SGEMM (correct, not fast); replaced by the packed implementation.
+// Packed SGEMM (GotoBLAS / BLIS structure) with run-time micro-kernel choice and OpenMP.
+//
+// One thread's block, C (+)= alpha * op(A) * op(B), runs the five classic loops:
+//   jc over N by nc      B block kc x nc packed once per (jc, pc)        -> L3 / L2
+//    pc over K by kc     A block mc x kc packed once per (jc, pc, ic)    -> L2
+//     ic over M by mc
+//      jr over nc by NR  one B micro-panel, reused by every ir           -> L1
+//       ir over mc by MR micro-kernel: MR x NR tile of C in registers
+// kc is chosen so a B micro-panel (kc x NR) stays in L1, mc so the A block stays in L2, nc so the
+// B block stays in L3 (choose_blocking). Edge tiles go through a small scratch tile, so packing
+// pads with zeros and the micro-kernel never branches.
+//
+// Parallelism: the threads split C (and, for small M*N with large K, the K dimension) into a
+// tm x tn x tk grid chosen by a small cost model (choose_split) that counts FMAs, packing and the
+// K-split reduction. Each thread packs its own panels: no barriers inside the loops, and a thread
+// split over N only re-packs A, which is cheap when N per thread is large. The seed network's
+// shapes on 2 threads: y = x w^T (64 x 1024 x 80000) splits K; dx = dy w (64 x 80000 x 1024) and
+// dw = dy^T x (1024 x 80000 x 64) split N.
+#include <omp.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <limits>
+#include <memory>
+#include <vector>
+
 #include "kernels/cpu/ops.h"
+#include "kernels/cpu/parallel.h"
 #include "kernels/cpu/sgemm_internal.h"
+#include "kernels/cpu/sgemm_kernels.h"
+#include "kernels/cpu/sgemm_pack.h"
 
 namespace cnn::kernels::cpu {
 
-void sgemm_serial(bool trans_a, bool trans_b, int M, int N, int K, float alpha, const float* A,
-                  int lda, const float* B, int ldb, float beta, float* C, int ldc) {
-  for (int i = 0; i < M; ++i) {
-    float* c = C + int64_t(i) * ldc;
-    for (int j = 0; j < N; ++j) c[j] = beta == 0.f ? 0.f : beta * c[j];
-    for (int k = 0; k < K; ++k) {
-      const float a = alpha * (trans_a ? A[int64_t(k) * lda + i] : A[int64_t(i) * lda + k]);
-      if (trans_b)
-        for (int j = 0; j < N; ++j) c[j] += a * B[int64_t(j) * ldb + k];
-      else
-        for (int j = 0; j < N; ++j) c[j] += a * B[int64_t(k) * ldb + j];
+namespace {
+
+// Cache budgets (bytes) the blocking targets: Zen 4/5 have 32-48 KB L1d and 1 MB L2 per core.
+constexpr int64_t kL1Budget = 32 << 10;   // one B micro-panel
+constexpr int64_t kL2Budget = 384 << 10;  // the A block
+constexpr int64_t kL3Budget = 2 << 20;    // the B block (L3 is shared, so stay modest)
+constexpr int kMaxKc = 512;
+
+int round_up(int x, int multiple) {
+  return (x + multiple - 1) / multiple * multiple;
+}
+int ceil_div(int64_t x, int64_t y) {
+  return int((x + y - 1) / y);
+}
+
+struct Blocking {
+  int kc, mc, nc;
+};
+
+Blocking choose_blocking(const SgemmMicroKernel& uk, int M, int N, int K) {
+  Blocking b;
+  // kc: as deep as L1 allows for a B micro-panel, then evened out over the K blocks so the last
+  // block is not a sliver.
+  const int kc_max = int(std::clamp<int64_t>(kL1Budget / (int64_t(uk.nr) * 4), 16, kMaxKc));
+  const int k_blocks = ceil_div(K, kc_max);
+  b.kc = round_up(ceil_div(K, k_blocks), 4);
+  const int mc_max = std::max(uk.mr, int(kL2Budget / (int64_t(b.kc) * 4)) / uk.mr * uk.mr);
+  b.mc = std::min(mc_max, round_up(M, uk.mr));
+  const int nc_max = std::max(uk.nr, int(kL3Budget / (int64_t(b.kc) * 4)) / uk.nr * uk.nr);
+  b.nc = std::min(nc_max, round_up(N, uk.nr));
+  return b;
+}
+
+// 64-byte aligned scratch that grows and is kept per thread, so the many small GEMMs of conv2d
+// neither allocate nor page-fault on every call.
+class ScratchBuffer {
+ public:
+  float* get(size_t floats) {
+    if (floats > capacity_) {
+      data_.reset(static_cast<float*>(std::aligned_alloc(64, round_up64(floats * sizeof(float)))));
+      if (!data_) throw std::bad_alloc();
+      capacity_ = floats;
+    }
+    return data_.get();
+  }
+
+ private:
+  static size_t round_up64(size_t bytes) { return (bytes + 63) / 64 * 64; }
+  struct Free {
+    void operator()(float* p) const { std::free(p); }
+  };
+  std::unique_ptr<float, Free> data_;
+  size_t capacity_ = 0;
+};
+
+struct Operands {
+  MatrixView a, b;
+  float* c;
+  int64_t ldc;
+};
+
+// C[0:M, 0:N] = beta * C + alpha * op(A) * op(B) on the calling thread, for a sub-problem whose
+// operand views already point at its first row / column. beta is applied before the products;
+// beta == 0 never reads C.
+void gemm_block(const SgemmMicroKernel& uk, int M, int N, int K, float alpha, Operands op,
+                float beta) {
+  if (M <= 0 || N <= 0) return;
+  if (beta != 0.f && beta != 1.f)
+    for (int i = 0; i < M; ++i)
+      for (int j = 0; j < N; ++j) op.c[i * op.ldc + j] *= beta;
+  if (K <= 0 || alpha == 0.f) {
+    if (beta == 0.f)
+      for (int i = 0; i < M; ++i) std::memset(op.c + i * op.ldc, 0, sizeof(float) * size_t(N));
+    return;
+  }
+  const Blocking bl = choose_blocking(uk, M, N, K);
+  static thread_local ScratchBuffer a_buffer, b_buffer;
+  float* a_packed = a_buffer.get(size_t(bl.mc) * bl.kc);
+  float* b_packed = b_buffer.get(size_t(bl.nc) * bl.kc);
+  alignas(64) float edge_tile[kMaxMicroTileFloats];
+
+  for (int jc = 0; jc < N; jc += bl.nc) {
+    const int nc = std::min(bl.nc, N - jc);
+    for (int pc = 0; pc < K; pc += bl.kc) {
+      const int kc = std::min(bl.kc, K - pc);
+      const bool accumulate = pc > 0 || beta != 0.f;
+      pack_b_panels(op.b, pc, kc, jc, nc, uk.nr, b_packed);
+      for (int ic = 0; ic < M; ic += bl.mc) {
+        const int mc = std::min(bl.mc, M - ic);
+        pack_a_panels(op.a, ic, mc, pc, kc, alpha, uk.mr, a_packed);
+        for (int jr = 0; jr < nc; jr += uk.nr) {
+          const int cols = std::min(uk.nr, nc - jr);
+          const float* b_panel = b_packed + int64_t(jr) * kc;
+          for (int ir = 0; ir < mc; ir += uk.mr) {
+            const int rows = std::min(uk.mr, mc - ir);
+            const float* a_panel = a_packed + int64_t(ir) * kc;
+            float* c = op.c + int64_t(ic + ir) * op.ldc + (jc + jr);
+            if (rows == uk.mr && cols == uk.nr) {
+              uk.run(kc, a_panel, b_panel, c, op.ldc, accumulate);
+              continue;
+            }
+            uk.run(kc, a_panel, b_panel, edge_tile, uk.nr, false);
+            for (int i = 0; i < rows; ++i)
+              for (int j = 0; j < cols; ++j)
+                c[i * op.ldc + j] = accumulate ? c[i * op.ldc + j] + edge_tile[i * uk.nr + j]
+                                               : edge_tile[i * uk.nr + j];
+          }
+        }
+      }
     }
   }
 }
 
-void sgemm(bool trans_a, bool trans_b, int M, int N, int K, float alpha, const float* A, int lda,
-           const float* B, int ldb, float beta, float* C, int ldc) {
-#pragma omp parallel for schedule(static)
-  for (int i = 0; i < M; ++i)
-    sgemm_serial(trans_a, trans_b, 1, N, K, alpha, trans_a ? A + i : A + int64_t(i) * lda, lda, B,
-                 ldb, beta, C + int64_t(i) * ldc, ldc);
+// View of the sub-matrix of op(X) starting at (row, col).
+MatrixView offset(MatrixView x, int row, int col) {
+  const int64_t r = x.trans ? col : row, c = x.trans ? row : col;
+  return {x.data + r * x.ld + c, x.ld, x.trans};
 }
 
-std::string simd_level() {
-  return "portable";
+struct Split {
+  int tm = 1, tn = 1, tk = 1;
+};
+
+// Chooses the thread grid tm x tn x tk (product = threads) with the lowest estimated per-thread
+// cost, in units of one scalar FMA: the (tile-padded) FMAs at ~16 per cycle, the packing of A
+// (re-done for every nc block) and B at ~1 element per cycle, and for tk > 1 the reduction of the
+// partial products. Ties prefer splitting C over splitting K.
+Split choose_split(const SgemmMicroKernel& uk, int M, int N, int K, int threads) {
+  Split best;
+  double best_cost = std::numeric_limits<double>::max();
+  for (int tk = 1; tk <= threads; ++tk) {
+    if (threads % tk) continue;
+    if (tk > 1 && double(M) * N * threads * 4 > double(256 << 20)) continue;  // partials too big
+    for (int tm = 1; tm <= threads / tk; ++tm) {
+      if ((threads / tk) % tm) continue;
+      const int tn = threads / tk / tm;
+      const double m = round_up(ceil_div(M, tm), uk.mr), n = round_up(ceil_div(N, tn), uk.nr);
+      const double k = ceil_div(K, tk);
+      const Blocking bl = choose_blocking(uk, int(m), int(n), int(k));
+      const double fma = m * n * k / 16.0;
+      const double pack = m * k * std::ceil(n / bl.nc) + n * k;
+      const double reduce = tk > 1 ? 2.0 * M * N * tk / threads : 0.0;
+      const double cost = fma + pack + reduce;
+      if (cost < best_cost * 0.999) {
+        best_cost = cost;
+        best = {tm, tn, tk};
+      }
+    }
+  }
+  return best;
+}
+
+// [begin, end) of part `index` when `extent` is split into `parts` pieces aligned to `align`.
+struct Range {
+  int begin, end;
+};
+Range part(int extent, int parts, int index, int align) {
+  const int chunk = round_up(ceil_div(extent, parts), align);
+  return {std::min(extent, index * chunk), std::min(extent, (index + 1) * chunk)};
+}
+
+// Below this many FMAs a GEMM runs on one thread: a team costs a few microseconds.
+constexpr double kParallelMinFmas = 1 << 18;
+
+}  // namespace
+
+void sgemm_serial(bool trans_a, bool trans_b, int M, int N, int K, float alpha, const float* A,
+                  int lda, const float* B, int ldb, float beta, float* C, int ldc) {
+  gemm_block(selected_sgemm_kernel(), M, N, K, alpha,
+             {{A, lda, trans_a}, {B, ldb, trans_b}, C, ldc}, beta);
+}
+
+void sgemm(bool trans_a, bool trans_b, int M, int N, int K, float alpha, const float* A, int lda,
+           const float* B, int ldb, float beta, float* C, int ldc) {
+  const SgemmMicroKernel& uk = selected_sgemm_kernel();
+  const int threads = available_threads();
+  if (M <= 0 || N <= 0) return;
+  if (threads == 1 || double(M) * N * K < kParallelMinFmas) {
+    sgemm_serial(trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+    return;
+  }
+  const Split sp = choose_split(uk, M, N, K, threads);
+  const MatrixView a{A, lda, trans_a}, b{B, ldb, trans_b};
+  if (sp.tk == 1) {
+#pragma omp parallel num_threads(sp.tm* sp.tn)
+    {
+      const int t = omp_get_thread_num();
+      const Range rm = part(M, sp.tm, t / sp.tn, uk.mr), rn = part(N, sp.tn, t % sp.tn, uk.nr);
+      gemm_block(uk, rm.end - rm.begin, rn.end - rn.begin, K, alpha,
+                 {offset(a, rm.begin, 0), offset(b, 0, rn.begin),
+                  C + int64_t(rm.begin) * ldc + rn.begin, ldc},
+                 beta);
+    }
+    return;
+  }
+  // K split: thread (im, in, ik) writes alpha * op(A)[rows, ks] * op(B)[ks, cols] into its own
+  // partial buffer laid out like C (ld = N); then the partials are summed into C with beta.
+  const int64_t c_size = int64_t(M) * N;
+  std::vector<float> partials(size_t(c_size) * sp.tk);
+#pragma omp parallel num_threads(sp.tm* sp.tn* sp.tk)
+  {
+    const int t = omp_get_thread_num();
+    const int ik = t % sp.tk, in = (t / sp.tk) % sp.tn, im = t / sp.tk / sp.tn;
+    const Range rm = part(M, sp.tm, im, uk.mr), rn = part(N, sp.tn, in, uk.nr);
+    const Range rk = part(K, sp.tk, ik, 1);
+    float* partial = partials.data() + ik * c_size;
+    gemm_block(uk, rm.end - rm.begin, rn.end - rn.begin, rk.end - rk.begin, alpha,
+               {offset(a, rm.begin, rk.begin), offset(b, rk.begin, rn.begin),
+                partial + int64_t(rm.begin) * N + rn.begin, N},
+               0.f);
+#pragma omp barrier
+#pragma omp for schedule(static)
+    for (int i = 0; i < M; ++i) {
+      float* ci = C + int64_t(i) * ldc;
+      for (int j = 0; j < N; ++j) {
+        float sum = 0.f;
+        for (int k = 0; k < sp.tk; ++k) sum += partials[size_t(k * c_size + int64_t(i) * N + j)];
+        ci[j] = beta == 0.f ? sum : beta * ci[j] + sum;
+      }
+    }
+  }
 }
 
 }  // namespace cnn::kernels::cpu

@@ -1,0 +1,27 @@
+// Packing of SGEMM operands into the contiguous, zero-padded micro-panels the micro-kernels read
+// (sgemm_kernels.h). Packing turns any layout (transposed or not, any leading dimension) into unit
+// stride, puts a panel in a few consecutive cache lines and TLB pages, and pads the edges with
+// zeros so the micro-kernel never branches.
+#pragma once
+
+#include <cstdint>
+
+namespace cnn::kernels::cpu {
+
+// A view of op(X) where X is row-major with leading dimension ld and op transposes when trans:
+// element (r, c) of op(X) is X[r*ld + c], or X[c*ld + r] when trans.
+struct MatrixView {
+  const float* data;
+  int64_t ld;
+  bool trans;
+};
+
+// dst[p*kc*mr + k*mr + i] = alpha * op(A)(i0 + p*mr + i, k0 + k) for the mc x kc block at (i0, k0);
+// rows past i0 + mc are zero. dst holds ceil(mc/mr) panels of kc*mr floats.
+void pack_a_panels(MatrixView a, int i0, int mc, int k0, int kc, float alpha, int mr, float* dst);
+
+// dst[q*kc*nr + k*nr + j] = op(B)(k0 + k, j0 + q*nr + j) for the kc x nc block at (k0, j0);
+// columns past j0 + nc are zero. dst holds ceil(nc/nr) panels of kc*nr floats.
+void pack_b_panels(MatrixView b, int k0, int kc, int j0, int nc, int nr, float* dst);
+
+}  // namespace cnn::kernels::cpu
