@@ -47,8 +47,6 @@ Tensor mul(const Tensor& a, const Tensor& b);
 Tensor mul(const Tensor& a, float scalar);
 Tensor sum(const Tensor& x);   // -> shape [] (one element)
 Tensor mean(const Tensor& x);  // -> shape [] (one element)
-// Sum over one axis, removing it: [A,B,C] summed over axis 1 -> [A,C].
-Tensor sum(const Tensor& x, int64_t axis);
 
 inline Tensor operator+(const Tensor& a, const Tensor& b) {
   return add(a, b);

@@ -1,0 +1,48 @@
+// max_pool2d: the forward stores each output's argmax (int32, on the tensor's device) and the
+// backward scatters the gradient through it.
+#include <memory>
+
+#include "cnn/allocator.h"
+#include "cnn/autograd.h"
+#include "cnn/detail/backend.h"
+#include "cnn/ops.h"
+
+namespace cnn {
+
+Tensor max_pool2d(const Tensor& x, int kernel, int stride, int padding, int dilation) {
+  detail::check_defined("max_pool2d", "input", x);
+  detail::check_dim("max_pool2d", "input", x, 4);
+  kernels::MaxPool2dShape s;
+  s.N = detail::to_int("max_pool2d", x.size(0));
+  s.C = detail::to_int("max_pool2d", x.size(1));
+  s.H = detail::to_int("max_pool2d", x.size(2));
+  s.W = detail::to_int("max_pool2d", x.size(3));
+  s.kernel_h = s.kernel_w = kernel;
+  s.stride_h = s.stride_w = stride == 0 ? kernel : stride;
+  s.pad_h = s.pad_w = padding;
+  s.dilation_h = s.dilation_w = dilation;
+  if (!s.valid()) {
+    throw Error("max_pool2d: input " + shape_str(x.shape()) + " with kernel " +
+                std::to_string(kernel) + ", stride " + std::to_string(s.stride_h) + ", padding " +
+                std::to_string(padding) + ", dilation " + std::to_string(dilation) +
+                " is invalid (padding must be at most half the kernel and the output non-empty)");
+  }
+  Tensor y = Tensor::empty({s.N, s.C, s.P(), s.Q()}, x.device());
+  auto argmax =
+      std::make_shared<Storage>(static_cast<size_t>(s.output_size()) * sizeof(int32_t), x.device());
+  auto* idx = static_cast<int32_t*>(argmax->data);
+  CNN_KERNEL(x.device(), "max_pool2d", kcpu::max_pool2d_forward(s, x.data(), y.data(), idx),
+             kcuda::max_pool2d_forward(s, x.data(), y.data(), idx, detail::cuda_stream()));
+
+  const Shape input_shape = x.shape();
+  return record("max_pool2d", y, {x}, [s, argmax, input_shape](const Tensor& dy) {
+    Tensor dx = Tensor::empty(input_shape, dy.device());
+    const auto* idx = static_cast<const int32_t*>(argmax->data);
+    CNN_KERNEL(dy.device(), "max_pool2d backward",
+               kcpu::max_pool2d_backward(s, dy.data(), idx, dx.data()),
+               kcuda::max_pool2d_backward(s, dy.data(), idx, dx.data(), detail::cuda_stream()));
+    return std::vector<Tensor>{dx};
+  });
+}
+
+}  // namespace cnn
