@@ -1,0 +1,120 @@
+// The one interface the table-driven kernel tests run against: memory in the backend's address
+// space plus every kernel of kernels/host_ops.inc. Implementations: backend_cpu.cpp
+// (kernels/cpu), backend_cuda.cpp (kernels/cuda through the CUDA runtime: real GPU or SIMT
+// harness) and backend_reference.cpp (the float reference, to check the harness itself). Each test
+// binary links exactly one and gets it from backend_under_test().
+//
+// Pointers passed to the op methods come from allocate(); cross_entropy_backward's dloss too.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "kernels/shapes.h"
+
+namespace cnn::test {
+
+using kernels::AdamParams;
+using kernels::Conv2dShape;
+using kernels::LinearShape;
+using kernels::MaxPool2dShape;
+using kernels::SgdParams;
+using kernels::SoftmaxShape;
+
+class Backend {
+ public:
+  virtual ~Backend() = default;
+  virtual const char* name() const = 0;
+
+  // ---- memory ----
+  virtual void* allocate(size_t bytes) = 0;
+  virtual void release(void* p) noexcept = 0;
+  virtual void upload(void* dst, const void* src, size_t bytes) = 0;
+  // Waits for all queued work first, and fails loudly on any asynchronous error.
+  virtual void download(void* dst, const void* src, size_t bytes) = 0;
+  // Fills with 0xFF bytes: a float NaN and an int32 -1, so an output element the kernel forgets
+  // to write cannot match the reference.
+  virtual void poison(void* p, size_t bytes) = 0;
+
+  // ---- kernels (formulas and conventions: kernels/host_ops.inc) ----
+  virtual void conv2d_forward(const Conv2dShape& s, const float* x, const float* w,
+                              const float* bias, float* y) = 0;
+  virtual void conv2d_backward_data(const Conv2dShape& s, const float* dy, const float* w,
+                                    float* dx) = 0;
+  virtual void conv2d_backward_weight(const Conv2dShape& s, const float* x, const float* dy,
+                                      float* dw) = 0;
+  virtual void conv2d_backward_bias(const Conv2dShape& s, const float* dy, float* db) = 0;
+  virtual void linear_forward(const LinearShape& s, const float* x, const float* w,
+                              const float* bias, float* y) = 0;
+  virtual void linear_backward_data(const LinearShape& s, const float* dy, const float* w,
+                                    float* dx) = 0;
+  virtual void linear_backward_weight(const LinearShape& s, const float* dy, const float* x,
+                                      float* dw) = 0;
+  virtual void linear_backward_bias(const LinearShape& s, const float* dy, float* db) = 0;
+  virtual void relu_forward(int64_t n, const float* x, float* y) = 0;
+  virtual void relu_backward(int64_t n, const float* x, const float* dy, float* dx) = 0;
+  virtual void max_pool2d_forward(const MaxPool2dShape& s, const float* x, float* y,
+                                  int32_t* argmax) = 0;
+  virtual void max_pool2d_backward(const MaxPool2dShape& s, const float* dy, const int32_t* argmax,
+                                   float* dx) = 0;
+  virtual void softmax_forward(const SoftmaxShape& s, const float* x, float* y) = 0;
+  virtual void softmax_backward(const SoftmaxShape& s, const float* y, const float* dy,
+                                float* dx) = 0;
+  virtual void log_softmax_forward(const SoftmaxShape& s, const float* x, float* y) = 0;
+  virtual void log_softmax_backward(const SoftmaxShape& s, const float* y, const float* dy,
+                                    float* dx) = 0;
+  virtual void cross_entropy_forward(const SoftmaxShape& s, const float* logits,
+                                     const int32_t* labels, float* probs, float* loss) = 0;
+  virtual void cross_entropy_backward(const SoftmaxShape& s, const float* probs,
+                                      const int32_t* labels, const float* dloss,
+                                      float* dlogits) = 0;
+  virtual void sgd_update(int64_t n, const SgdParams& p, float* param, const float* grad,
+                          float* momentum_buf) = 0;
+  virtual void adam_update(int64_t n, const AdamParams& p, float* param, const float* grad,
+                           float* m, float* v) = 0;
+  virtual void fill(int64_t n, float value, float* x) = 0;
+  virtual void axpy(int64_t n, float alpha, const float* x, float* y) = 0;
+  virtual void scale(int64_t n, float alpha, float* x) = 0;
+  virtual void add(int64_t n, const float* a, const float* b, float* out) = 0;
+  virtual void mul(int64_t n, const float* a, const float* b, float* out) = 0;
+  virtual void sum_axis(int64_t outer, int64_t axis, int64_t inner, const float* x, float* y) = 0;
+  virtual void sum_squares(int64_t n, const float* x, float* out) = 0;
+  virtual void dropout_forward(int64_t n, float p, uint64_t seed, const float* x, float* y,
+                               float* mask) = 0;
+};
+
+// The backend this test binary checks (defined by the one backend_*.cpp it links).
+Backend& backend_under_test();
+
+// A typed buffer in a backend's memory. Constructed from host data it holds a copy; constructed
+// from a size it is poisoned, ready to be an output.
+template <typename T>
+class BackendArray {
+ public:
+  BackendArray(Backend& b, const std::vector<T>& host) : BackendArray(b, int64_t(host.size())) {
+    if (!host.empty()) backend_.upload(data_, host.data(), bytes());
+  }
+  BackendArray(Backend& b, int64_t count) : backend_(b), count_(count) {
+    data_ = static_cast<T*>(backend_.allocate(bytes() > 0 ? bytes() : sizeof(T)));
+    backend_.poison(data_, bytes());
+  }
+  BackendArray(const BackendArray&) = delete;
+  BackendArray& operator=(const BackendArray&) = delete;
+  ~BackendArray() { backend_.release(data_); }
+
+  T* data() { return data_; }
+  std::vector<T> download() const {
+    std::vector<T> host(static_cast<size_t>(count_));
+    if (count_ > 0) backend_.download(host.data(), data_, bytes());
+    return host;
+  }
+
+ private:
+  size_t bytes() const { return size_t(count_) * sizeof(T); }
+  Backend& backend_;
+  int64_t count_;
+  T* data_ = nullptr;
+};
+
+}  // namespace cnn::test

@@ -1,0 +1,19 @@
+// The fast CPU backend (kernels/cpu) as the Backend that test_kernels_cpu checks.
+#include <cstring>
+#include <new>
+
+#include "kernels/cpu/ops.h"
+#include "tests/kernels/backend.h"
+
+namespace cnn::test {
+namespace {
+namespace host_ops = cnn::kernels::cpu;
+#include "tests/kernels/host_backend.inc"
+}  // namespace
+
+Backend& backend_under_test() {
+  static HostBackend backend("cpu");
+  return backend;
+}
+
+}  // namespace cnn::test

@@ -1,0 +1,82 @@
+// max_pool2d op cases: forward (values and argmax exact) and backward (scatter through argmax,
+// overlapping windows accumulate), for every problem of max_pool2d_problems().
+#include <algorithm>
+#include <numeric>
+
+#include "kernels/reference/max_pool2d.h"
+#include "tests/kernels/op_case.h"
+#include "tests/kernels/problems.h"
+#include "tests/kernels/rng.h"
+
+namespace cnn::test {
+
+namespace ref = kernels::reference::generic;
+
+namespace {
+// Inputs with no ties inside a plane (a shuffled ladder of distinct multiples of 2^-10, exact in
+// float), or, for tie problems, values from {0, 1, 2} so most windows hold ties.
+std::vector<float> pool_input(Rng& rng, const MaxPool2dProblem& p) {
+  const auto& s = p.shape;
+  const int64_t plane = int64_t(s.H) * s.W;
+  std::vector<float> x(static_cast<size_t>(s.input_size()));
+  std::vector<int64_t> ladder(static_cast<size_t>(plane));
+  for (int64_t base = 0; base < s.input_size(); base += plane) {
+    if (p.ties) {
+      for (int64_t i = 0; i < plane; ++i) x[size_t(base + i)] = float(rng.uniform_int(0, 2));
+      continue;
+    }
+    std::iota(ladder.begin(), ladder.end(), int64_t(0));
+    for (int64_t i = plane - 1; i > 0; --i)  // Fisher-Yates with our portable Rng
+      std::swap(ladder[size_t(i)], ladder[size_t(rng.next() % uint64_t(i + 1))]);
+    for (int64_t i = 0; i < plane; ++i)
+      x[size_t(base + i)] = float(ladder[size_t(i)] - plane / 2) / 1024.f;
+  }
+  return x;
+}
+}  // namespace
+
+std::vector<OpCase> max_pool2d_cases() {
+  std::vector<OpCase> cases;
+  for (const MaxPool2dProblem& p : max_pool2d_problems()) {
+    const MaxPool2dShape s = p.shape;
+    const size_t y_size = size_t(s.output_size()), x_size = size_t(s.input_size());
+
+    cases.push_back(
+        {"max_pool2d_forward", p.name, p.large, [=](Backend& b) {
+           Rng rng(seed_of("max_pool2d_forward", p.name));
+           const auto x = pool_input(rng, p);
+           BackendArray<float> dx(b, x), dy(b, s.output_size());
+           BackendArray<int32_t> dargmax(b, s.output_size());
+           b.max_pool2d_forward(s, dx.data(), dy.data(), dargmax.data());
+           std::vector<double> ref_y(y_size);
+           std::vector<int32_t> ref_argmax(y_size);
+           const auto xd = to_double(x);
+           ref::max_pool2d_forward<double>(s, xd.data(), ref_y.data(), ref_argmax.data());
+           return std::vector<Comparison>{compare_exact("y", dy.download(), ref_y),
+                                          compare_exact("argmax", dargmax.download(), ref_argmax)};
+         }});
+
+    cases.push_back(
+        {"max_pool2d_backward", p.name, p.large, [=](Backend& b) {
+           Rng rng(seed_of("max_pool2d_backward", p.name));
+           const auto x = pool_input(rng, p);
+           const auto dy = rng.uniform_vector(s.output_size());
+           std::vector<double> y_unused(y_size);
+           std::vector<int32_t> argmax(y_size);
+           const auto xd = to_double(x);
+           ref::max_pool2d_forward<double>(s, xd.data(), y_unused.data(), argmax.data());
+           BackendArray<float> ddy(b, dy), ddx(b, s.input_size());
+           BackendArray<int32_t> dargmax(b, argmax);
+           b.max_pool2d_backward(s, ddy.data(), dargmax.data(), ddx.data());
+           std::vector<double> ref_dx(x_size), scale(x_size);
+           const auto dyd = to_double(dy), dya = abs_of(dy);
+           ref::max_pool2d_backward<double>(s, dyd.data(), argmax.data(), ref_dx.data());
+           ref::max_pool2d_backward<double>(s, dya.data(), argmax.data(), scale.data());
+           return std::vector<Comparison>{
+               compare_scaled("dx", ddx.download(), ref_dx, scale, kSumTolerance)};
+         }});
+  }
+  return cases;
+}
+
+}  // namespace cnn::test
