@@ -15,6 +15,15 @@ constexpr int kMR = 8, kNR = 48;
 
 void kernel_8x48(int64_t kc, const float* a, const float* b, float* c, int64_t ldc,
                  bool accumulate) {
+  // The C tile is touched only after the k loop; ask for its lines now so a tile that lives in
+  // DRAM (C rows are ldc apart) does not stall the final loads and stores.
+#pragma GCC unroll 8
+  for (int i = 0; i < kMR; ++i) {
+    _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc), _MM_HINT_T0);
+    _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc + 16), _MM_HINT_T0);
+    _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc + 32), _MM_HINT_T0);
+    _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc + kNR - 1), _MM_HINT_T0);
+  }
   __m512 acc[kMR][3];
 #pragma GCC unroll 8
   for (int i = 0; i < kMR; ++i) acc[i][0] = acc[i][1] = acc[i][2] = _mm512_setzero_ps();
@@ -42,7 +51,7 @@ void kernel_8x48(int64_t kc, const float* a, const float* b, float* c, int64_t l
 }  // namespace
 
 SgemmMicroKernel sgemm_kernel_avx512() {
-  return {"avx512", kMR, kNR, kernel_8x48};
+  return {"avx512", kMR, kNR, kernel_8x48, pack_b_panels_trans_avx512};
 }
 
 }  // namespace cnn::kernels::cpu

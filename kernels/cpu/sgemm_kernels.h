@@ -9,6 +9,8 @@
 
 #include <cstdint>
 
+#include "kernels/cpu/sgemm_pack.h"
+
 namespace cnn::kernels::cpu {
 
 using SgemmMicroKernelFn = void (*)(int64_t kc, const float* a, const float* b, float* c,
@@ -18,6 +20,9 @@ struct SgemmMicroKernel {
   const char* name;  // "avx512", "avx2", "portable"
   int mr, nr;        // tile shape
   SgemmMicroKernelFn run;
+  // Packs a transposed B (a register transpose beats the portable scalar scatter by ~4x);
+  // nullptr: use the portable pack_b_panels.
+  void (*pack_b_trans)(MatrixView b, int k0, int kc, int j0, int nc, int nr, float* dst);
 };
 
 // Largest tile any kernel uses (sizes the edge-tile scratch buffer of the driver).

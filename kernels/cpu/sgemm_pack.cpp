@@ -31,25 +31,29 @@ void pack_a_panels(MatrixView a, int i0, int mc, int k0, int kc, float alpha, in
 }
 
 void pack_b_panels(MatrixView b, int k0, int kc, int j0, int nc, int nr, float* dst) {
-  for (int q = 0; q < nc; q += nr, dst += int64_t(kc) * nr) {
-    const int cols = std::min(nr, nc - q);
-    if (!b.trans) {
-      // op(B)(k, j) = B[k*ld + j]: nr consecutive floats per k.
-      for (int k = 0; k < kc; ++k) {
-        const float* src = b.data + int64_t(k0 + k) * b.ld + (j0 + q);
-        float* d = dst + int64_t(k) * nr;
-        for (int j = 0; j < cols; ++j) d[j] = src[j];
+  if (!b.trans) {
+    // op(B)(k, j) = B[k*ld + j]. k outer: each row segment of nc floats is read front to back (one
+    // prefetcher-friendly stream) and dealt out nr floats at a time to the panels.
+    for (int k = 0; k < kc; ++k) {
+      const float* src = b.data + int64_t(k0 + k) * b.ld + j0;
+      float* d = dst + int64_t(k) * nr;
+      for (int q = 0; q < nc; q += nr, d += int64_t(kc) * nr) {
+        const int cols = std::min(nr, nc - q);
+        for (int j = 0; j < cols; ++j) d[j] = src[q + j];
         for (int j = cols; j < nr; ++j) d[j] = 0.f;
       }
-    } else {
-      // op(B)(k, j) = B[j*ld + k]: read each row of B along k, scatter with stride nr.
-      for (int j = 0; j < cols; ++j) {
-        const float* src = b.data + int64_t(j0 + q + j) * b.ld + k0;
-        for (int k = 0; k < kc; ++k) dst[int64_t(k) * nr + j] = src[k];
-      }
-      for (int j = cols; j < nr; ++j)
-        for (int k = 0; k < kc; ++k) dst[int64_t(k) * nr + j] = 0.f;
     }
+    return;
+  }
+  // op(B)(k, j) = B[j*ld + k]: read each row of B along k, scatter with stride nr.
+  for (int q = 0; q < nc; q += nr, dst += int64_t(kc) * nr) {
+    const int cols = std::min(nr, nc - q);
+    for (int j = 0; j < cols; ++j) {
+      const float* src = b.data + int64_t(j0 + q + j) * b.ld + k0;
+      for (int k = 0; k < kc; ++k) dst[int64_t(k) * nr + j] = src[k];
+    }
+    for (int j = cols; j < nr; ++j)
+      for (int k = 0; k < kc; ++k) dst[int64_t(k) * nr + j] = 0.f;
   }
 }
 

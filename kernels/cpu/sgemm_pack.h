@@ -24,4 +24,8 @@ void pack_a_panels(MatrixView a, int i0, int mc, int k0, int kc, float alpha, in
 // columns past j0 + nc are zero. dst holds ceil(nc/nr) panels of kc*nr floats.
 void pack_b_panels(MatrixView b, int k0, int kc, int j0, int nc, int nr, float* dst);
 
+// Same as pack_b_panels for b.trans, with AVX-512 16x16 register transposes; nr % 16 == 0 and dst
+// 64-byte aligned. Only call on CPUs with AVX-512F (sgemm_pack_avx512.cpp).
+void pack_b_panels_trans_avx512(MatrixView b, int k0, int kc, int j0, int nc, int nr, float* dst);
+
 }  // namespace cnn::kernels::cpu
