@@ -1,0 +1,338 @@
+// conv2d forward and backward as three implicit GEMMs on the shared tiled engine
+// (gemm_engine.cuh), plus the bias gradient as a reduction. No im2col buffer exists: the operand
+// policies below gather each GEMM tile straight from the NCHW tensors (zeros for padding), and the
+// epilogues scatter results straight back to NCHW.
+//
+//   forward          y[n,k,p,q]   GEMM M = N*P*Q (output pixels), N = K (filters), K = C*R*S
+//                    A = input patches, B = w as [K, CRS] rows; bias fused into the epilogue.
+//   backward data    dx[n,c,h,w]  GEMM M = N*H*W (input pixels), N = C, K = K*R*S
+//                    gather form: A(m=(n,h,w), (k,r,s)) = dy[n,k,(h+ph-r)/sh,(w+pw-s)/sw] when
+//                    that division is exact and in range, else 0. Every dx element is written
+//                    exactly once by one thread: no atomics, no zero-fill pass.
+//   backward weight  dw[k,crs]    GEMM M = K, N = C*R*S, K = N*P*Q (the whole batch)
+//                    The reduction dimension is huge (640000 for the seed net's first layers at
+//                    batch 64) while the output has only a few tiles, so the engine's split-K runs
+//                    it on every SM and sums the slices in a second, deterministic pass (chosen
+//                    over float atomics so training runs are reproducible bit for bit).
+//   backward bias    db[k] = sum over n,p,q: row sums over each (n,k) plane, then a column sum
+//                    over n, both from reduce.h (deterministic).
+// Index math uses int for per-image extents and int64 where a whole tensor offset can be large.
+#include "kernels/cuda/gemm_engine.cuh"
+#include "kernels/cuda/ops.h"
+#include "kernels/cuda/reduce.h"
+#include "kernels/cuda/workspace.h"
+
+namespace cnn::kernels::cuda {
+namespace {
+
+// A(m = (n,p,q), k = (c,r,s)) = x[n, c, p*sh-ph+r, q*sw-pw+s], 0 in the padding. Each thread owns
+// one output pixel (its n,p,q decomposed once) and BK*ROWS/THREADS values of k per tile;
+// consecutive threads take consecutive pixels, so loads coalesce along q.
+struct InputPatches {
+  const float* x;
+  int C, H, W, P, Q, R, S, stride_h, stride_w, pad_h, pad_w, M;
+
+  template <int ROWS, int BK, int THREADS>
+  struct Fetcher {
+    static_assert(THREADS % ROWS == 0, "each thread owns one row");
+    static constexpr int kKStep = THREADS / ROWS;
+    static constexpr int kElems = BK / kKStep;
+    static_assert(BK % kKStep == 0, "tile does not split evenly over the threads");
+
+    const float* base;
+    int H, W, RS, S, h0, w0, row, k_local;
+    bool valid;
+    float r[kElems];
+
+    __device__ Fetcher(const InputPatches& op, int row0, int tid)
+        : H(op.H), W(op.W), RS(op.R * op.S), S(op.S), row(tid % ROWS), k_local(tid / ROWS) {
+      const int m = row0 + row;
+      valid = m < op.M;
+      const int pq_count = op.P * op.Q;
+      const int n = valid ? m / pq_count : 0, pq = valid ? m % pq_count : 0;
+      const int p = pq / op.Q, q = pq % op.Q;
+      base = op.x + int64_t(n) * op.C * H * W;
+      h0 = p * op.stride_h - op.pad_h;
+      w0 = q * op.stride_w - op.pad_w;
+    }
+
+    __device__ void load(int k0, int k_end) {
+      CNN_UNROLL
+      for (int i = 0; i < kElems; ++i) {
+        const int k = k0 + k_local + i * kKStep;
+        const int c = k / RS, rs = k - c * RS;
+        const int rr = rs / S;
+        const int h = h0 + rr, w = w0 + rs - rr * S;
+        const bool in =
+            valid && k < k_end && unsigned(h) < unsigned(H) && unsigned(w) < unsigned(W);
+        r[i] = in ? base[(int64_t(c) * H + h) * W + w] : 0.f;
+      }
+    }
+
+    __device__ void store(float* smem, int lds) const {
+      CNN_UNROLL
+      for (int i = 0; i < kElems; ++i) smem[(k_local + i * kKStep) * lds + row] = r[i];
+    }
+  };
+};
+
+// A(m = (n,h,w), k = (f,r,s)) = dy[n, f, p, q] with p = (h+ph-r)/sh, q = (w+pw-s)/sw when both
+// divisions are exact and in range, else 0: the transposed convolution in gather form.
+struct OutputGradPatches {
+  const float* dy;
+  int K, H, W, P, Q, R, S, stride_h, stride_w, pad_h, pad_w, M;
+
+  template <int ROWS, int BK, int THREADS>
+  struct Fetcher {
+    static_assert(THREADS % ROWS == 0, "each thread owns one row");
+    static constexpr int kKStep = THREADS / ROWS;
+    static constexpr int kElems = BK / kKStep;
+    static_assert(BK % kKStep == 0, "tile does not split evenly over the threads");
+
+    const float* base;
+    int P, Q, RS, S, stride_h, stride_w, hp, wp, row, k_local;
+    bool valid;
+    float r[kElems];
+
+    __device__ Fetcher(const OutputGradPatches& op, int row0, int tid)
+        : P(op.P),
+          Q(op.Q),
+          RS(op.R * op.S),
+          S(op.S),
+          stride_h(op.stride_h),
+          stride_w(op.stride_w),
+          row(tid % ROWS),
+          k_local(tid / ROWS) {
+      const int m = row0 + row;
+      valid = m < op.M;
+      const int hw_count = op.H * op.W;
+      const int n = valid ? m / hw_count : 0, hw = valid ? m % hw_count : 0;
+      const int h = hw / op.W, w = hw % op.W;
+      base = op.dy + int64_t(n) * op.K * P * Q;
+      hp = h + op.pad_h;
+      wp = w + op.pad_w;
+    }
+
+    __device__ void load(int k0, int k_end) {
+      CNN_UNROLL
+      for (int i = 0; i < kElems; ++i) {
+        const int k = k0 + k_local + i * kKStep;
+        const int f = k / RS, rs = k - f * RS;
+        const int rr = rs / S;
+        const int th = hp - rr, tw = wp - (rs - rr * S);
+        const int p = th / stride_h, q = tw / stride_w;
+        const bool in = valid && k < k_end && th >= 0 && tw >= 0 && p * stride_h == th &&
+                        q * stride_w == tw && p < P && q < Q;
+        r[i] = in ? base[(int64_t(f) * P + p) * Q + q] : 0.f;
+      }
+    }
+
+    __device__ void store(float* smem, int lds) const {
+      CNN_UNROLL
+      for (int i = 0; i < kElems; ++i) smem[(k_local + i * kKStep) * lds + row] = r[i];
+    }
+  };
+};
+
+// B(k = (f,r,s), n = c) = w[f, c, r, s]: the weights regrouped by input channel.
+struct WeightsByInputChannel {
+  const float* w;
+  int C, RS;
+
+  template <int ROWS, int BK, int THREADS>
+  struct Fetcher {
+    static_assert(THREADS % ROWS == 0, "each thread owns one row");
+    static constexpr int kKStep = THREADS / ROWS;
+    static constexpr int kElems = BK / kKStep;
+    static_assert(BK % kKStep == 0, "tile does not split evenly over the threads");
+
+    const float* w;
+    int C, RS, c, row, k_local;
+    float r[kElems];
+
+    __device__ Fetcher(const WeightsByInputChannel& op, int row0, int tid)
+        : w(op.w), C(op.C), RS(op.RS), c(row0 + tid % ROWS), row(tid % ROWS), k_local(tid / ROWS) {}
+
+    __device__ void load(int k0, int k_end) {
+      CNN_UNROLL
+      for (int i = 0; i < kElems; ++i) {
+        const int k = k0 + k_local + i * kKStep;
+        const int f = k / RS, rs = k - f * RS;
+        r[i] = c < C && k < k_end ? w[(int64_t(f) * C + c) * RS + rs] : 0.f;
+      }
+    }
+
+    __device__ void store(float* smem, int lds) const {
+      CNN_UNROLL
+      for (int i = 0; i < kElems; ++i) smem[(k_local + i * kKStep) * lds + row] = r[i];
+    }
+  };
+};
+
+// A(m = f, k = j = (n, pq)) = dy[n, f, pq]. Each thread owns one k column of the tile (so one
+// division per tile decomposes j) and ROWS*BK/THREADS filters.
+struct OutputGradRows {
+  const float* dy;
+  int K, PQ;
+
+  template <int ROWS, int BK, int THREADS>
+  struct Fetcher {
+    static_assert(THREADS % BK == 0, "each thread owns one k");
+    static constexpr int kRowStep = THREADS / BK;
+    static constexpr int kElems = ROWS / kRowStep;
+    static_assert(ROWS % kRowStep == 0, "tile does not split evenly over the threads");
+
+    const float* dy;
+    int K, PQ, row0, row, k_local;
+    float r[kElems];
+
+    __device__ Fetcher(const OutputGradRows& op, int row0_, int tid)
+        : dy(op.dy), K(op.K), PQ(op.PQ), row0(row0_), row(tid / BK), k_local(tid % BK) {}
+
+    __device__ void load(int k0, int k_end) {
+      const int j = k0 + k_local;
+      const bool in_k = j < k_end;
+      const int n = j / PQ, pq = j - n * PQ;
+      const float* base = dy + int64_t(n) * K * PQ + pq;
+      CNN_UNROLL
+      for (int i = 0; i < kElems; ++i) {
+        const int f = row0 + row + i * kRowStep;
+        r[i] = in_k && f < K ? base[int64_t(f) * PQ] : 0.f;
+      }
+    }
+
+    __device__ void store(float* smem, int lds) const {
+      CNN_UNROLL
+      for (int i = 0; i < kElems; ++i) smem[k_local * lds + row + i * kRowStep] = r[i];
+    }
+  };
+};
+
+// B(k = j = (n,p,q), n = (c,r,s)) = x[n, c, p*sh-ph+r, q*sw-pw+s], 0 in the padding. Each thread
+// owns one k column (pixel) per tile and a fixed set of (c,r,s) rows decomposed once up front.
+struct InputRows {
+  const float* x;
+  int C, H, W, P, Q, R, S, stride_h, stride_w, pad_h, pad_w;
+
+  template <int ROWS, int BK, int THREADS>
+  struct Fetcher {
+    static_assert(THREADS % BK == 0, "each thread owns one k");
+    static constexpr int kRowStep = THREADS / BK;
+    static constexpr int kElems = ROWS / kRowStep;
+    static_assert(ROWS % kRowStep == 0, "tile does not split evenly over the threads");
+
+    const float* x;
+    int chw, H, W, Q, PQ, stride_h, stride_w, pad_h, pad_w, row, k_local;
+    int channel_offset[kElems], r_of[kElems], s_of[kElems];  // -1 offset marks rows past C*R*S
+    float r[kElems];
+
+    __device__ Fetcher(const InputRows& op, int row0, int tid)
+        : x(op.x),
+          chw(op.C * op.H * op.W),
+          H(op.H),
+          W(op.W),
+          Q(op.Q),
+          PQ(op.P * op.Q),
+          stride_h(op.stride_h),
+          stride_w(op.stride_w),
+          pad_h(op.pad_h),
+          pad_w(op.pad_w),
+          row(tid / BK),
+          k_local(tid % BK) {
+      const int RS = op.R * op.S;
+      CNN_UNROLL
+      for (int i = 0; i < kElems; ++i) {
+        const int crs = row0 + row + i * kRowStep;
+        const int c = crs / RS, rs = crs - c * RS;
+        channel_offset[i] = crs < op.C * RS ? c * H * W : -1;
+        r_of[i] = rs / op.S;
+        s_of[i] = rs - r_of[i] * op.S;
+      }
+    }
+
+    __device__ void load(int k0, int k_end) {
+      const int j = k0 + k_local;
+      const bool in_k = j < k_end;
+      const int n = j / PQ, pq = j - n * PQ;
+      const int p = pq / Q, q = pq - p * Q;
+      const int h0 = p * stride_h - pad_h, w0 = q * stride_w - pad_w;
+      const float* base = x + int64_t(n) * chw;
+      CNN_UNROLL
+      for (int i = 0; i < kElems; ++i) {
+        const int h = h0 + r_of[i], w = w0 + s_of[i];
+        const bool in = in_k && channel_offset[i] >= 0 && unsigned(h) < unsigned(H) &&
+                        unsigned(w) < unsigned(W);
+        r[i] = in ? base[channel_offset[i] + h * W + w] : 0.f;
+      }
+    }
+
+    __device__ void store(float* smem, int lds) const {
+      CNN_UNROLL
+      for (int i = 0; i < kElems; ++i) smem[k_local * lds + row + i * kRowStep] = r[i];
+    }
+  };
+};
+
+// C(m = (n, pixel), ch) -> out[n, ch, pixel] (+ bias[ch]): GEMM rows are pixels of an NCHW tensor.
+struct NchwOutput {
+  float* out;
+  int channels, plane;
+  const float* bias;  // [channels] or null
+
+  __device__ void store(int m, int ch, const Pack<4>& v, int count) const {
+    const int n = m / plane, pixel = m % plane;
+    float* p = out + (int64_t(n) * channels + ch) * plane + pixel;
+    CNN_UNROLL
+    for (int j = 0; j < 4; ++j)
+      if (j < count) p[int64_t(j) * plane] = v.v[j] + (bias ? bias[ch + j] : 0.f);
+  }
+};
+
+}  // namespace
+
+void conv2d_forward(const Conv2dShape& s, const float* x, const float* w, const float* bias,
+                    float* y, cudaStream_t stream) {
+  const int P = s.P(), Q = s.Q(), CRS = s.C * s.R * s.S;
+  const int M = s.N * P * Q;
+  const InputPatches a{x,   s.C,        s.H,        s.W,     P,       Q, s.R,
+                       s.S, s.stride_h, s.stride_w, s.pad_h, s.pad_w, M};
+  const gemm::KContiguous b{w, CRS, s.K, is_aligned(w, 16) && CRS % 4 == 0};
+  gemm::run(M, s.K, CRS, a, b, NchwOutput{y, s.K, P * Q, bias}, stream);
+}
+
+void conv2d_backward_data(const Conv2dShape& s, const float* dy, const float* w, float* dx,
+                          cudaStream_t stream) {
+  const int P = s.P(), Q = s.Q();
+  const int M = s.N * s.H * s.W;
+  const OutputGradPatches a{dy,  s.K,        s.H,        s.W,     P,       Q, s.R,
+                            s.S, s.stride_h, s.stride_w, s.pad_h, s.pad_w, M};
+  const WeightsByInputChannel b{w, s.C, s.R * s.S};
+  gemm::run(M, s.C, s.K * s.R * s.S, a, b, NchwOutput{dx, s.C, s.H * s.W, nullptr}, stream);
+}
+
+void conv2d_backward_weight(const Conv2dShape& s, const float* x, const float* dy, float* dw,
+                            cudaStream_t stream) {
+  const int P = s.P(), Q = s.Q(), CRS = s.C * s.R * s.S;
+  const OutputGradRows a{dy, s.K, P * Q};
+  const InputRows b{x, s.C, s.H, s.W, P, Q, s.R, s.S, s.stride_h, s.stride_w, s.pad_h, s.pad_w};
+  const gemm::RowMajorOutput out{dw, CRS, nullptr, is_aligned(dw, 16) && CRS % 4 == 0};
+  gemm::run(s.K, CRS, s.N * P * Q, a, b, out, stream);
+}
+
+void conv2d_backward_bias(const Conv2dShape& s, const float* dy, float* db, cudaStream_t stream) {
+  const int64_t planes = int64_t(s.N) * s.K, plane = int64_t(s.P()) * s.Q();
+  if (s.N == 1) {
+    detail::sum_rows(planes, plane, dy, db, false, 1.f, stream);
+    return;
+  }
+  // Per-(n,k) plane sums into scratch, then the column sum over n; one workspace holds both
+  // pieces of scratch.
+  const size_t rows_scratch = detail::sum_rows_scratch(planes, plane);
+  const size_t cols_scratch = detail::sum_columns_scratch(1, s.N, s.K);
+  float* ws = stream_workspace(stream, size_t(planes) + rows_scratch + cols_scratch);
+  float* plane_sums = ws;
+  detail::sum_rows(planes, plane, dy, plane_sums, false, 1.f, ws + planes, stream);
+  detail::sum_columns(1, s.N, s.K, plane_sums, db, ws + planes + rows_scratch, stream);
+}
+
+}  // namespace cnn::kernels::cuda
