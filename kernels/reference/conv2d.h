@@ -1,5 +1,6 @@
 // Reference conv2d, forward and backward, as templates over the scalar type: float for the public
-// API (ops.h), double for finite-difference gradient checks. Every sum runs in double.
+// API (ops.h), double for finite-difference gradient checks. Every sum runs in double. The output
+// type may differ from the input type (tests read float inputs and keep double results).
 //
 // Direct loops, no im2col: each output is the formula in kernels/host_ops.inc written out.
 // backward_data scatters from every output position into a double buffer instead of inverting
@@ -27,8 +28,8 @@ inline int64_t y_index(const Conv2dShape& s, int n, int k, int p, int q) {
 }  // namespace conv2d_detail
 
 // requires: s.valid(); x [N,C,H,W], w [K,C,R,S], bias [K] or null, y [N,K,P,Q].
-template <typename T>
-void conv2d_forward(const Conv2dShape& s, const T* x, const T* w, const T* bias, T* y) {
+template <typename T, typename Out = T>
+void conv2d_forward(const Conv2dShape& s, const T* x, const T* w, const T* bias, Out* y) {
   using namespace conv2d_detail;
   const int P = s.P(), Q = s.Q();
   for (int n = 0; n < s.N; ++n)
@@ -46,13 +47,13 @@ void conv2d_forward(const Conv2dShape& s, const T* x, const T* w, const T* bias,
                 acc += double(x[x_index(s, n, c, h, wi)]) * double(w[w_index(s, k, c, r, t)]);
               }
             }
-          y[y_index(s, n, k, p, q)] = T(acc);
+          y[y_index(s, n, k, p, q)] = Out(acc);
         }
 }
 
 // dx = d(loss)/dx given dy; input positions no window touches get exactly 0.
-template <typename T>
-void conv2d_backward_data(const Conv2dShape& s, const T* dy, const T* w, T* dx) {
+template <typename T, typename Out = T>
+void conv2d_backward_data(const Conv2dShape& s, const T* dy, const T* w, Out* dx) {
   using namespace conv2d_detail;
   const int P = s.P(), Q = s.Q();
   std::vector<double> acc(std::size_t(s.input_size()), 0.0);
@@ -72,12 +73,12 @@ void conv2d_backward_data(const Conv2dShape& s, const T* dy, const T* w, T* dx) 
               }
             }
         }
-  for (std::size_t i = 0; i < acc.size(); ++i) dx[i] = T(acc[i]);
+  for (std::size_t i = 0; i < acc.size(); ++i) dx[i] = Out(acc[i]);
 }
 
 // dw[k,c,r,s] = sum_{n,p,q} dy[n,k,p,q] * x[n,c,p*sh-ph+r,q*sw-pw+s] (padding contributes 0).
-template <typename T>
-void conv2d_backward_weight(const Conv2dShape& s, const T* x, const T* dy, T* dw) {
+template <typename T, typename Out = T>
+void conv2d_backward_weight(const Conv2dShape& s, const T* x, const T* dy, Out* dw) {
   using namespace conv2d_detail;
   const int P = s.P(), Q = s.Q();
   for (int k = 0; k < s.K; ++k)
@@ -95,12 +96,12 @@ void conv2d_backward_weight(const Conv2dShape& s, const T* x, const T* dy, T* dw
                 acc += double(dy[y_index(s, n, k, p, q)]) * double(x[x_index(s, n, c, h, wi)]);
               }
             }
-          dw[w_index(s, k, c, r, t)] = T(acc);
+          dw[w_index(s, k, c, r, t)] = Out(acc);
         }
 }
 
-template <typename T>
-void conv2d_backward_bias(const Conv2dShape& s, const T* dy, T* db) {
+template <typename T, typename Out = T>
+void conv2d_backward_bias(const Conv2dShape& s, const T* dy, Out* db) {
   using namespace conv2d_detail;
   const int P = s.P(), Q = s.Q();
   for (int k = 0; k < s.K; ++k) {
@@ -108,7 +109,7 @@ void conv2d_backward_bias(const Conv2dShape& s, const T* dy, T* db) {
     for (int n = 0; n < s.N; ++n)
       for (int p = 0; p < P; ++p)
         for (int q = 0; q < Q; ++q) acc += double(dy[y_index(s, n, k, p, q)]);
-    db[k] = T(acc);
+    db[k] = Out(acc);
   }
 }
 

@@ -38,22 +38,22 @@ void mul(int64_t n, const T* a, const T* b, T* out) {
 }
 
 // y[o,i] = sum_a x[o,a,i] for x viewed as [outer, axis, inner].
-template <typename T>
-void sum_axis(int64_t outer, int64_t axis, int64_t inner, const T* x, T* y) {
+template <typename T, typename Out = T>
+void sum_axis(int64_t outer, int64_t axis, int64_t inner, const T* x, Out* y) {
   for (int64_t o = 0; o < outer; ++o)
     for (int64_t i = 0; i < inner; ++i) {
       double acc = 0.0;
       for (int64_t a = 0; a < axis; ++a) acc += double(x[(o * axis + a) * inner + i]);
-      y[o * inner + i] = T(acc);
+      y[o * inner + i] = Out(acc);
     }
 }
 
 // out[0] = sum_i x_i^2
-template <typename T>
-void sum_squares(int64_t n, const T* x, T* out) {
+template <typename T, typename Out = T>
+void sum_squares(int64_t n, const T* x, Out* out) {
   double acc = 0.0;
   for (int64_t i = 0; i < n; ++i) acc += double(x[i]) * double(x[i]);
-  out[0] = T(acc);
+  out[0] = Out(acc);
 }
 
 // mask_i = uniform01(seed, i) >= p ? 1/(1-p) : 0; y = x * mask. The scale is computed in float,

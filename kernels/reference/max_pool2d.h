@@ -18,8 +18,8 @@ namespace cnn::kernels::reference::generic {
 
 // requires: s.valid(); x [N,C,H,W]; y and argmax [N,C,P,Q].
 // A window with no in-bounds element (impossible for a valid shape) gives y = -inf, argmax = -1.
-template <typename T>
-void max_pool2d_forward(const MaxPool2dShape& s, const T* x, T* y, int32_t* argmax) {
+template <typename T, typename Out = T>
+void max_pool2d_forward(const MaxPool2dShape& s, const T* x, Out* y, int32_t* argmax) {
   const int P = s.P(), Q = s.Q();
   for (int64_t plane = 0; plane < int64_t(s.N) * s.C; ++plane) {
     const T* xp = x + plane * s.H * s.W;
@@ -42,15 +42,15 @@ void max_pool2d_forward(const MaxPool2dShape& s, const T* x, T* y, int32_t* argm
           }
         }
         const int64_t o = (plane * P + p) * Q + q;
-        y[o] = best;
+        y[o] = Out(best);
         argmax[o] = best_index;
       }
   }
 }
 
 // dx = 0, then dx[argmax] += dy for every output (overlapping windows accumulate, in double).
-template <typename T>
-void max_pool2d_backward(const MaxPool2dShape& s, const T* dy, const int32_t* argmax, T* dx) {
+template <typename T, typename Out = T>
+void max_pool2d_backward(const MaxPool2dShape& s, const T* dy, const int32_t* argmax, Out* dx) {
   const int64_t plane_in = int64_t(s.H) * s.W, plane_out = int64_t(s.P()) * s.Q();
   std::vector<double> acc(std::size_t(s.input_size()), 0.0);
   for (int64_t plane = 0; plane < int64_t(s.N) * s.C; ++plane)
@@ -58,7 +58,7 @@ void max_pool2d_backward(const MaxPool2dShape& s, const T* dy, const int32_t* ar
       const int32_t a = argmax[plane * plane_out + o];
       if (a >= 0) acc[std::size_t(plane * plane_in + a)] += double(dy[plane * plane_out + o]);
     }
-  for (std::size_t i = 0; i < acc.size(); ++i) dx[i] = T(acc[i]);
+  for (std::size_t i = 0; i < acc.size(); ++i) dx[i] = Out(acc[i]);
 }
 
 }  // namespace cnn::kernels::reference::generic

@@ -41,7 +41,7 @@ std::vector<OpCase> elementwise_cases() {
                        auto ref_y = to_double(y);
                        const auto xd = to_double(x);
                        ref::axpy<double>(n, alpha, xd.data(), ref_y.data());
-                       std::vector<double> scale(static_cast<size_t>(n));
+                       std::vector<float> scale(static_cast<size_t>(n));
                        for (size_t i = 0; i < scale.size(); ++i)
                          scale[i] = std::fabs(y[i]) + std::fabs(alpha * xd[i]);
                        return std::vector<Comparison>{
@@ -74,8 +74,8 @@ std::vector<OpCase> elementwise_cases() {
                            else
                              b.mul(n, da.data(), db.data(), out);
                            const auto ad = to_double(a), bd = to_double(bv);
-                           std::vector<double> ref_out(static_cast<size_t>(n)),
-                               scale(static_cast<size_t>(n));
+                           std::vector<double> ref_out(static_cast<size_t>(n));
+                           std::vector<float> scale(static_cast<size_t>(n));
                            if (is_add)
                              ref::add<double>(n, ad.data(), bd.data(), ref_out.data());
                            else
@@ -127,19 +127,20 @@ std::vector<OpCase> elementwise_cases() {
   }
 
   for (const SumAxisProblem& p : sum_axis_problems()) {
-    cases.push_back({"sum_axis", p.name, false, [=](Backend& b) {
-                       Rng rng(seed_of("sum_axis", p.name));
-                       const auto x = rng.uniform_vector(p.outer * p.axis * p.inner);
-                       BackendArray<float> dx(b, x), dy(b, p.outer * p.inner);
-                       b.sum_axis(p.outer, p.axis, p.inner, dx.data(), dy.data());
-                       std::vector<double> ref_y(static_cast<size_t>(p.outer * p.inner)),
-                           scale(ref_y.size());
-                       const auto xd = to_double(x), xa = abs_of(x);
-                       ref::sum_axis<double>(p.outer, p.axis, p.inner, xd.data(), ref_y.data());
-                       ref::sum_axis<double>(p.outer, p.axis, p.inner, xa.data(), scale.data());
-                       return std::vector<Comparison>{
-                           compare_scaled("y", dy.download(), ref_y, scale, kSumTolerance)};
-                     }});
+    cases.push_back(
+        {"sum_axis", p.name, false, [=](Backend& b) {
+           Rng rng(seed_of("sum_axis", p.name));
+           const auto x = rng.uniform_vector(p.outer * p.axis * p.inner);
+           BackendArray<float> dx(b, x), dy(b, p.outer * p.inner);
+           b.sum_axis(p.outer, p.axis, p.inner, dx.data(), dy.data());
+           std::vector<double> ref_y(static_cast<size_t>(p.outer * p.inner));
+           std::vector<float> scale(ref_y.size());
+           const auto xa = abs_of(x);
+           ref::sum_axis<float, double>(p.outer, p.axis, p.inner, x.data(), ref_y.data());
+           ref::sum_axis<float, float>(p.outer, p.axis, p.inner, xa.data(), scale.data());
+           return std::vector<Comparison>{
+               compare_scaled("y", dy.download(), ref_y, scale, kSumTolerance)};
+         }});
   }
   return cases;
 }

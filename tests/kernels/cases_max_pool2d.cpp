@@ -39,21 +39,27 @@ std::vector<OpCase> max_pool2d_cases() {
   std::vector<OpCase> cases;
   for (const MaxPool2dProblem& p : max_pool2d_problems()) {
     const MaxPool2dShape s = p.shape;
-    const size_t y_size = size_t(s.output_size()), x_size = size_t(s.input_size());
+    const auto y_size = static_cast<size_t>(s.output_size());
+    const auto x_size = static_cast<size_t>(s.input_size());
 
     cases.push_back(
         {"max_pool2d_forward", p.name, p.large, [=](Backend& b) {
            Rng rng(seed_of("max_pool2d_forward", p.name));
            const auto x = pool_input(rng, p);
-           BackendArray<float> dx(b, x), dy(b, s.output_size());
-           BackendArray<int32_t> dargmax(b, s.output_size());
-           b.max_pool2d_forward(s, dx.data(), dy.data(), dargmax.data());
-           std::vector<double> ref_y(y_size);
-           std::vector<int32_t> ref_argmax(y_size);
-           const auto xd = to_double(x);
-           ref::max_pool2d_forward<double>(s, xd.data(), ref_y.data(), ref_argmax.data());
-           return std::vector<Comparison>{compare_exact("y", dy.download(), ref_y),
-                                          compare_exact("argmax", dargmax.download(), ref_argmax)};
+           std::vector<float> got;
+           std::vector<int32_t> got_argmax;
+           {
+             BackendArray<float> bx(b, x), by(b, s.output_size());
+             BackendArray<int32_t> bargmax(b, s.output_size());
+             b.max_pool2d_forward(s, bx.data(), by.data(), bargmax.data());
+             got = by.download();
+             got_argmax = bargmax.download();
+           }
+           std::vector<double> want(y_size);
+           std::vector<int32_t> want_argmax(y_size);
+           ref::max_pool2d_forward<float, double>(s, x.data(), want.data(), want_argmax.data());
+           return std::vector<Comparison>{compare_exact("y", got, want),
+                                          compare_exact("argmax", got_argmax, want_argmax)};
          }});
 
     cases.push_back(
@@ -61,19 +67,22 @@ std::vector<OpCase> max_pool2d_cases() {
            Rng rng(seed_of("max_pool2d_backward", p.name));
            const auto x = pool_input(rng, p);
            const auto dy = rng.uniform_vector(s.output_size());
-           std::vector<double> y_unused(y_size);
+           std::vector<float> y_unused(y_size);
            std::vector<int32_t> argmax(y_size);
-           const auto xd = to_double(x);
-           ref::max_pool2d_forward<double>(s, xd.data(), y_unused.data(), argmax.data());
-           BackendArray<float> ddy(b, dy), ddx(b, s.input_size());
-           BackendArray<int32_t> dargmax(b, argmax);
-           b.max_pool2d_backward(s, ddy.data(), dargmax.data(), ddx.data());
-           std::vector<double> ref_dx(x_size), scale(x_size);
-           const auto dyd = to_double(dy), dya = abs_of(dy);
-           ref::max_pool2d_backward<double>(s, dyd.data(), argmax.data(), ref_dx.data());
-           ref::max_pool2d_backward<double>(s, dya.data(), argmax.data(), scale.data());
-           return std::vector<Comparison>{
-               compare_scaled("dx", ddx.download(), ref_dx, scale, kSumTolerance)};
+           ref::max_pool2d_forward<float>(s, x.data(), y_unused.data(), argmax.data());
+           std::vector<float> got;
+           {
+             BackendArray<float> bdy(b, dy), bdx(b, s.input_size());
+             BackendArray<int32_t> bargmax(b, argmax);
+             b.max_pool2d_backward(s, bdy.data(), bargmax.data(), bdx.data());
+             got = bdx.download();
+           }
+           std::vector<double> want(x_size);
+           std::vector<float> scale(x_size);
+           const auto dya = abs_of(dy);
+           ref::max_pool2d_backward<float, double>(s, dy.data(), argmax.data(), want.data());
+           ref::max_pool2d_backward<float, float>(s, dya.data(), argmax.data(), scale.data());
+           return std::vector<Comparison>{compare_scaled("dx", got, want, scale, kSumTolerance)};
          }});
   }
   return cases;

@@ -73,8 +73,8 @@ std::vector<OpCase> softmax_cases() {
                        BackendArray<float> dyv(b, y), ddy(b, dy), ddx(b, n);
                        b.softmax_backward(s, dyv.data(), ddy.data(), ddx.data());
                        const auto yd = to_double(y), dyd = to_double(dy);
-                       std::vector<double> ref_dx(static_cast<size_t>(n)),
-                           scale(static_cast<size_t>(n));
+                       std::vector<double> ref_dx(static_cast<size_t>(n));
+                       std::vector<float> scale(static_cast<size_t>(n));
                        ref::softmax_backward<double>(s, yd.data(), dyd.data(), ref_dx.data());
                        // dx_j = y_j (dy_j - sum_k dy_k y_k): scale y_j (|dy_j| + sum_k |dy_k| y_k)
                        for (int i = 0; i < s.rows; ++i) {
@@ -94,8 +94,8 @@ std::vector<OpCase> softmax_cases() {
                        const auto x = rng.uniform_vector(n, -p.logit_range, p.logit_range);
                        BackendArray<float> dx(b, x), dy(b, n);
                        b.log_softmax_forward(s, dx.data(), dy.data());
-                       std::vector<double> ref_y(static_cast<size_t>(n)),
-                           scale(static_cast<size_t>(n));
+                       std::vector<double> ref_y(static_cast<size_t>(n));
+                       std::vector<float> scale(static_cast<size_t>(n));
                        const auto xd = to_double(x);
                        ref::log_softmax_forward<double>(s, xd.data(), ref_y.data());
                        // y_j = x_j - max - lse: scale |x_j| + |max| + lse
@@ -120,8 +120,8 @@ std::vector<OpCase> softmax_cases() {
                        BackendArray<float> dyv(b, y), ddy(b, dy), ddx(b, n);
                        b.log_softmax_backward(s, dyv.data(), ddy.data(), ddx.data());
                        const auto yd = to_double(y), dyd = to_double(dy);
-                       std::vector<double> ref_dx(static_cast<size_t>(n)),
-                           scale(static_cast<size_t>(n));
+                       std::vector<double> ref_dx(static_cast<size_t>(n));
+                       std::vector<float> scale(static_cast<size_t>(n));
                        ref::log_softmax_backward<double>(s, yd.data(), dyd.data(), ref_dx.data());
                        // dx_j = dy_j - exp(y_j) sum_k dy_k: scale |dy_j| + exp(y_j) sum_k |dy_k|
                        for (int i = 0; i < s.rows; ++i) {
@@ -144,30 +144,31 @@ std::vector<OpCase> cross_entropy_cases() {
     const SoftmaxShape s = p.shape;
     const int64_t n = int64_t(s.rows) * s.cols;
 
-    cases.push_back(
-        {"cross_entropy_forward", p.name, p.large, [=](Backend& b) {
-           Rng rng(seed_of("cross_entropy_forward", p.name));
-           const auto x = rng.uniform_vector(n, -p.logit_range, p.logit_range);
-           const auto labels = random_labels(rng, s);
-           BackendArray<float> dx(b, x), dprobs(b, n), dloss(b, 1);
-           BackendArray<int32_t> dlabels(b, labels);
-           b.cross_entropy_forward(s, dx.data(), dlabels.data(), dprobs.data(), dloss.data());
-           std::vector<double> ref_probs(static_cast<size_t>(n)), ref_loss(1);
-           const auto xd = to_double(x);
-           ref::cross_entropy_forward<double>(s, xd.data(), labels.data(), ref_probs.data(),
-                                              ref_loss.data());
-           // loss = mean_i (max_i + lse_i - x_i[label]): scale mean of |terms|
-           const RowStats st = row_stats(s, x);
-           double loss_scale = 0.0;
-           for (int i = 0; i < s.rows; ++i)
-             loss_scale += (std::fabs(st.max[size_t(i)]) + st.lse[size_t(i)] +
-                            std::fabs(xd[size_t(i) * s.cols + labels[size_t(i)]])) /
-                           s.rows;
-           return std::vector<Comparison>{
-               compare_row_normwise("probs", dprobs.download(), ref_probs, s.cols,
-                                    kSoftmaxTolerance),
-               compare_scaled("loss", dloss.download(), ref_loss, {loss_scale}, kSoftmaxTolerance)};
-         }});
+    cases.push_back({"cross_entropy_forward", p.name, p.large, [=](Backend& b) {
+                       Rng rng(seed_of("cross_entropy_forward", p.name));
+                       const auto x = rng.uniform_vector(n, -p.logit_range, p.logit_range);
+                       const auto labels = random_labels(rng, s);
+                       BackendArray<float> dx(b, x), dprobs(b, n), dloss(b, 1);
+                       BackendArray<int32_t> dlabels(b, labels);
+                       b.cross_entropy_forward(s, dx.data(), dlabels.data(), dprobs.data(),
+                                               dloss.data());
+                       std::vector<double> ref_probs(static_cast<size_t>(n)), ref_loss(1);
+                       const auto xd = to_double(x);
+                       ref::cross_entropy_forward<double>(s, xd.data(), labels.data(),
+                                                          ref_probs.data(), ref_loss.data());
+                       // loss = mean_i (max_i + lse_i - x_i[label]): scale mean of |terms|
+                       const RowStats st = row_stats(s, x);
+                       double loss_scale = 0.0;
+                       for (int i = 0; i < s.rows; ++i)
+                         loss_scale += (std::fabs(st.max[size_t(i)]) + st.lse[size_t(i)] +
+                                        std::fabs(xd[size_t(i) * s.cols + labels[size_t(i)]])) /
+                                       s.rows;
+                       return std::vector<Comparison>{
+                           compare_row_normwise("probs", dprobs.download(), ref_probs, s.cols,
+                                                kSoftmaxTolerance),
+                           compare_scaled("loss", dloss.download(), ref_loss, {float(loss_scale)},
+                                          kSoftmaxTolerance)};
+                     }});
 
     cases.push_back({"cross_entropy_backward", p.name, p.large, [=](Backend& b) {
                        Rng rng(seed_of("cross_entropy_backward", p.name));
@@ -184,8 +185,8 @@ std::vector<OpCase> cross_entropy_cases() {
                        b.cross_entropy_backward(s, dprobs.data(), dlabels.data(), ddloss.data(),
                                                 ddlogits.data());
                        const auto pd = to_double(probs), dld = to_double(dloss);
-                       std::vector<double> ref_dlogits(static_cast<size_t>(n)),
-                           scale(static_cast<size_t>(n));
+                       std::vector<double> ref_dlogits(static_cast<size_t>(n));
+                       std::vector<float> scale(static_cast<size_t>(n));
                        ref::cross_entropy_backward<double>(s, pd.data(), labels.data(), dld.data(),
                                                            ref_dlogits.data());
                        // (p - onehot) * dloss / rows: scale (p + onehot) * |dloss| / rows

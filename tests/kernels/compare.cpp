@@ -35,7 +35,7 @@ std::string Comparison::describe() const {
 }
 
 Comparison compare_scaled(const std::string& output, const std::vector<float>& got,
-                          const std::vector<double>& ref, const std::vector<double>& scale,
+                          const std::vector<double>& ref, const std::vector<float>& scale,
                           double tolerance) {
   Comparison c;
   c.output = output;
@@ -52,7 +52,7 @@ Comparison compare_scaled(const std::string& output, const std::vector<float>& g
     else if (!std::isfinite(g) || !std::isfinite(r))
       error = (g == r) ? 0.0 : INFINITY;  // inf must match inf; NaN where ref is a number fails
     else
-      error = std::fabs(g - r) / std::max(std::fabs(scale[i]), kTinyScale);
+      error = std::fabs(g - r) / std::max(std::fabs(double(scale[i])), kTinyScale);
     note_error(c, int64_t(i), error, g, r);
   }
   c.passed = c.mismatches == 0;
@@ -61,20 +61,20 @@ Comparison compare_scaled(const std::string& output, const std::vector<float>& g
 
 Comparison compare_relative(const std::string& output, const std::vector<float>& got,
                             const std::vector<double>& ref, double tolerance) {
-  std::vector<double> scale(ref.size());
-  for (size_t i = 0; i < ref.size(); ++i) scale[i] = std::fabs(ref[i]);
+  std::vector<float> scale(ref.size());
+  for (size_t i = 0; i < ref.size(); ++i) scale[i] = float(std::fabs(ref[i]));
   return compare_scaled(output, got, ref, scale, tolerance);
 }
 
 Comparison compare_row_normwise(const std::string& output, const std::vector<float>& got,
                                 const std::vector<double>& ref, int64_t row_length,
                                 double tolerance) {
-  std::vector<double> scale(ref.size());
+  std::vector<float> scale(ref.size());
   for (size_t row = 0; row < ref.size(); row += size_t(row_length)) {
     const size_t end = std::min(ref.size(), row + size_t(row_length));
-    double row_max = 0.0;
+    float row_max = 0.f;
     for (size_t i = row; i < end; ++i)
-      if (std::isfinite(ref[i])) row_max = std::max(row_max, std::fabs(ref[i]));
+      if (std::isfinite(ref[i])) row_max = std::max(row_max, float(std::fabs(ref[i])));
     std::fill(scale.begin() + long(row), scale.begin() + long(end), row_max);
   }
   return compare_scaled(output, got, ref, scale, tolerance);

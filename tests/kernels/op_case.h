@@ -54,6 +54,6 @@ std::vector<OpCase> elementwise_cases();
 
 // Helpers shared by the case files.
 std::vector<double> to_double(const std::vector<float>& v);
-std::vector<double> abs_of(const std::vector<float>& v);
+std::vector<float> abs_of(const std::vector<float>& v);  // exact: |x| of a float is a float
 
 }  // namespace cnn::test
