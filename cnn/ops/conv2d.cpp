@@ -35,7 +35,7 @@ Tensor conv2d(const Tensor& x, const Tensor& weight, const Tensor& bias, int str
   s.S = detail::to_int("conv2d", weight.size(3));
   s.stride_h = s.stride_w = stride;
   s.pad_h = s.pad_w = padding;
-  if (!s.valid()) {
+  if (!s.valid() || s.H + 2 * padding < s.R || s.W + 2 * padding < s.S) {
     throw Error("conv2d: input " + shape_str(x.shape()) + " with weight " +
                 shape_str(weight.shape()) + ", stride " + std::to_string(stride) + ", padding " +
                 std::to_string(padding) + " gives no valid output");

@@ -21,7 +21,10 @@ Tensor max_pool2d(const Tensor& x, int kernel, int stride, int padding, int dila
   s.stride_h = s.stride_w = stride == 0 ? kernel : stride;
   s.pad_h = s.pad_w = padding;
   s.dilation_h = s.dilation_w = dilation;
-  if (!s.valid()) {
+  // window_output_size truncates toward zero, so a window larger than the padded input would
+  // still count one output; PyTorch rejects it, and so do we.
+  const int span = dilation * (kernel - 1) + 1;
+  if (!s.valid() || s.H + 2 * padding < span || s.W + 2 * padding < span) {
     throw Error("max_pool2d: input " + shape_str(x.shape()) + " with kernel " +
                 std::to_string(kernel) + ", stride " + std::to_string(s.stride_h) + ", padding " +
                 std::to_string(padding) + ", dilation " + std::to_string(dilation) +

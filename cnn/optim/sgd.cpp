@@ -34,22 +34,29 @@ void SGD::step() {
     cnn::detail::check_same_device("SGD.step", "parameter", p, "grad", g);
     float* buf = nullptr;
     if (k.momentum != 0.f) {
-      // PyTorch's first step sets buf = g. The kernel computes buf = m*buf + (1-d)*g, so a zero
-      // buffer gives exactly that when d == 0; with dampening, start from (d/m)*g instead.
+      // PyTorch's first step sets buf = d (d = grad + wd * param). The kernel computes
+      // buf = m*buf + (1-damp)*d, so a zero buffer gives exactly that when damp == 0; with
+      // dampening, start from (damp/m) * d instead.
       if (!momentum_[i].defined()) {
-        momentum_[i] = k.dampening == 0.f ? Tensor::zeros(p.shape(), p.device()) : g.clone();
-        if (k.dampening != 0.f) {
+        if (k.dampening == 0.f) {
+          momentum_[i] = Tensor::zeros(p.shape(), p.device());
+        } else {
+          momentum_[i] = g.clone();
+          float* buf0 = momentum_[i].data();
           const float first = k.dampening / k.momentum;
           CNN_KERNEL(
-              p.device(), "SGD.step", cnn::kcpu::scale(g.numel(), first, momentum_[i].data()),
-              cnn::kcuda::scale(g.numel(), first, momentum_[i].data(), cnn::detail::cuda_stream()));
+              p.device(), "SGD.step",
+              (kcpu::axpy(p.numel(), k.weight_decay, p.data(), buf0),
+               kcpu::scale(p.numel(), first, buf0)),
+              (kcuda::axpy(p.numel(), k.weight_decay, p.data(), buf0, cnn::detail::cuda_stream()),
+               kcuda::scale(p.numel(), first, buf0, cnn::detail::cuda_stream())));
         }
       }
       buf = momentum_[i].data();
     }
     CNN_KERNEL(
-        p.device(), "SGD.step", cnn::kcpu::sgd_update(p.numel(), k, p.data(), g.data(), buf),
-        cnn::kcuda::sgd_update(p.numel(), k, p.data(), g.data(), buf, cnn::detail::cuda_stream()));
+        p.device(), "SGD.step", kcpu::sgd_update(p.numel(), k, p.data(), g.data(), buf),
+        kcuda::sgd_update(p.numel(), k, p.data(), g.data(), buf, cnn::detail::cuda_stream()));
   }
 }
 
