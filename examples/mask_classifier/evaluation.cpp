@@ -1,0 +1,57 @@
+// Batched inference (see evaluation.h).
+#include "evaluation.h"
+
+#include "cnn/autograd.h"
+#include "cnn/data/data_loader.h"
+#include "cnn/ops.h"
+#include "network.h"
+
+namespace mask_classifier {
+
+cnn::Device select_device(const std::string& text) {
+  if (text == "auto") return cnn::cuda_available() ? cnn::Device::cuda() : cnn::Device::cpu();
+  if (text == "cpu") return cnn::Device::cpu();
+  if (text == "cuda" || text.rfind("cuda:", 0) == 0) {
+    if (!cnn::cuda_available()) {
+      throw InputError("--device " + text +
+                       ": no usable CUDA device (libcnn built without CUDA, or no GPU present); "
+                       "use --device cpu");
+    }
+    return cnn::Device::parse(text);
+  }
+  throw InputError("--device must be auto, cpu or cuda, got '" + text + "'");
+}
+
+Predictions predict_dataset(cnn::nn::Module& model, const cnn::data::ImageDataset& dataset,
+                            const std::vector<size_t>& indices, size_t batch_size,
+                            cnn::Device device) {
+  cnn::data::DataLoaderOptions lo;
+  lo.batch_size = batch_size;
+  lo.shuffle = false;
+  lo.device = device;
+  cnn::data::DataLoader loader(dataset, indices, lo);
+  loader.start_epoch(0);
+  model.eval();
+  cnn::NoGradGuard no_grad;
+  Predictions p;
+  double loss_sum = 0;
+  cnn::data::Batch batch;
+  while (loader.next(&batch)) {
+    const cnn::Tensor logits = model(batch.images);
+    loss_sum += static_cast<double>(cnn::cross_entropy(logits, batch.labels).item()) *
+                static_cast<double>(batch.labels.size());
+    const std::vector<float> probs = cnn::softmax(logits).to_vector();
+    const std::vector<int32_t> pred = cnn::argmax_rows(logits);
+    const size_t classes = probs.size() / batch.labels.size();
+    for (size_t i = 0; i < batch.labels.size(); ++i) {
+      p.indices.push_back(batch.indices[i]);
+      p.truth.push_back(batch.labels[i]);
+      p.predicted.push_back(pred[i]);
+      p.probability.push_back(probs[i * classes + static_cast<size_t>(pred[i])]);
+    }
+  }
+  p.mean_loss = p.truth.empty() ? 0.0 : loss_sum / static_cast<double>(p.truth.size());
+  return p;
+}
+
+}  // namespace mask_classifier

@@ -1,0 +1,31 @@
+// Inference over a set of images (validation, eval command) and device selection shared by the
+// subcommands.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "cnn/data/dataset.h"
+#include "cnn/device.h"
+#include "cnn/nn/module.h"
+
+namespace mask_classifier {
+
+// "auto": CUDA when a device is usable, else the CPU. "cuda" without a usable device is an
+// InputError (a CUDA request never silently runs on the CPU).
+cnn::Device select_device(const std::string& text);
+
+struct Predictions {
+  std::vector<size_t> indices;     // dataset indices, in evaluation order
+  std::vector<int32_t> truth;      // true labels
+  std::vector<int32_t> predicted;  // argmax of the logits
+  std::vector<float> probability;  // softmax probability of the predicted class
+  double mean_loss = 0;            // mean cross-entropy over the images
+};
+
+// Runs the model in eval mode without recording a graph. The model must be on `device`.
+Predictions predict_dataset(cnn::nn::Module& model, const cnn::data::ImageDataset& dataset,
+                            const std::vector<size_t>& indices, size_t batch_size,
+                            cnn::Device device);
+
+}  // namespace mask_classifier

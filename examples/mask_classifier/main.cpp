@@ -1,0 +1,117 @@
+// mask-classifier: trains, evaluates and applies the face-mask network (README.md).
+// This file only parses the command line (CLI11) and maps failures to the exit-code contract:
+// 0 success, 2 bad input (bad flag or value, unreadable dataset, malformed model file), 1 other.
+#include <cstdio>
+#include <exception>
+
+#include <CLI/CLI.hpp>
+
+#include "cnn/data/dataset.h"
+#include "cnn/data/synthetic.h"
+#include "cnn/error.h"
+#include "commands.h"
+
+namespace mask_classifier {
+
+int run_synth(const SynthOptions& o) {
+  if (o.count < 2) throw InputError("--count must be at least 2 (one image per class)");
+  if (o.size < 16) throw InputError("--size must be at least 16");
+  cnn::data::write_synthetic_folder(o.out, o.count, o.seed, o.size);
+  std::printf("wrote %zu images (%zu with_mask, %zu without_mask) to %s\n", o.count,
+              (o.count + 1) / 2, o.count / 2, o.out.c_str());
+  return 0;
+}
+
+}  // namespace mask_classifier
+
+int main(int argc, char** argv) {
+  using namespace mask_classifier;
+  CLI::App app{"mask-classifier: train and apply the libcnn face-mask classifier"};
+  app.require_subcommand(1);
+
+  TrainOptions train;
+  std::string channels = "32,64,128";
+  CLI::App* t = app.add_subcommand(
+      "train", "train the network (default: seed recipe on the built-in synthetic set)");
+  t->add_option("--data", train.data,
+                "ImageFolder: one sub-folder per class (default: synthetic set)");
+  t->add_option("--epochs", train.epochs, "epochs")->capture_default_str();
+  t->add_option("--batch", train.batch, "batch size")->capture_default_str();
+  t->add_option("--lr", train.lr, "learning rate")->capture_default_str();
+  t->add_option("--momentum", train.momentum, "SGD momentum")->capture_default_str();
+  t->add_option("--optimizer", train.optimizer, "sgd or adam")
+      ->check(CLI::IsMember({"sgd", "adam"}))
+      ->capture_default_str();
+  t->add_option("--val", train.val, "validation images: a count (1000) or a fraction (0.2)")
+      ->capture_default_str();
+  t->add_option("--seed", train.seed, "seed for split, order, init and augmentation")
+      ->capture_default_str();
+  t->add_option("--device", train.device, "auto, cpu or cuda")->capture_default_str();
+  t->add_option("--out", train.out, "run directory for model, checkpoints, metrics and report")
+      ->capture_default_str();
+  t->add_option("--resume", train.resume,
+                "checkpoint to resume from (RUN_DIR/checkpoint.safetensors)");
+  t->add_flag("--augment", train.augment, "random horizontal flips and small shifts");
+  t->add_flag("--strict", train.strict, "fail instead of skipping undecodable files");
+  t->add_flag("--quiet", train.quiet, "no progress bars");
+  t->add_option("--synthetic-count", train.synthetic_count,
+                "size of the built-in synthetic set (train + validation) when --data is not given")
+      ->capture_default_str();
+  t->add_option("--image-size", train.network.image_size, "network input side in pixels")
+      ->capture_default_str();
+  t->add_option("--channels", channels, "widths of the three conv layers")->capture_default_str();
+  t->add_option("--hidden", train.network.hidden, "width of the hidden linear layer")
+      ->capture_default_str();
+
+  EvalOptions eval;
+  CLI::App* e =
+      app.add_subcommand("eval", "accuracy, confusion matrix and metrics of a model on a folder");
+  e->add_option("--model", eval.model, "model.safetensors from train")->required();
+  e->add_option("--data", eval.data, "ImageFolder with class names the model knows")->required();
+  e->add_option("--json", eval.json, "also write the metrics as JSON to this file");
+  e->add_option("--device", eval.device, "auto, cpu or cuda")->capture_default_str();
+  e->add_option("--batch", eval.batch, "batch size")->capture_default_str();
+  e->add_flag("--strict", eval.strict, "fail instead of skipping undecodable files");
+  e->add_flag("--quiet", eval.quiet, "no progress bar");
+
+  PredictOptions predict;
+  CLI::App* p = app.add_subcommand("predict", "print PATH<TAB>LABEL<TAB>PROBABILITY per image");
+  p->add_option("--model", predict.model, "model.safetensors from train")->required();
+  p->add_option("--device", predict.device, "auto, cpu or cuda")->capture_default_str();
+  p->add_option("images", predict.images, "image files")->required();
+
+  SynthOptions synth;
+  CLI::App* s = app.add_subcommand("synth", "write the synthetic face-mask set as PNG folders");
+  s->add_option("--out", synth.out, "output folder (gets with_mask/ and without_mask/)")
+      ->required();
+  s->add_option("--count", synth.count, "number of images (half per class)")->capture_default_str();
+  s->add_option("--seed", synth.seed, "generator seed (train's built-in set uses 0)")
+      ->capture_default_str();
+  s->add_option("--size", synth.size, "image side in pixels")->capture_default_str();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& err) {
+    const int code = app.exit(err);  // prints help or the error message
+    return code == 0 ? 0 : 2;
+  }
+  try {
+    if (*t) {
+      train.network.set_channels(channels);
+      return run_train(train);
+    }
+    if (*e) return run_eval(eval);
+    if (*p) return run_predict(predict);
+    if (*s) return run_synth(synth);
+  } catch (const cnn::data::DataError& err) {
+    std::fprintf(stderr, "error: %s\n", err.what());
+    return 2;
+  } catch (const InputError& err) {
+    std::fprintf(stderr, "error: %s\n", err.what());
+    return 2;
+  } catch (const std::exception& err) {
+    std::fprintf(stderr, "error: %s\n", err.what());
+    return 1;
+  }
+  return 1;
+}
