@@ -227,21 +227,24 @@ class BlockRunner {
       fail("%s at %s:%d: width %d is not a power of two in [1, 32]", site.what, site.file,
            site.line, width);
     }
+    // Join the rendezvous of the same instruction and mask, or open one. Overlapping rendezvous
+    // at different instructions are legal (lanes 16-31 may wait in __syncwarp() while lanes 0-15
+    // finish a half-warp ballot); if they can never complete, the block goes quiescent with
+    // lanes parked here and fail_stuck_warp_op() reports both sites.
     std::size_t g = 0;
-    while (g < w.pending.size() && (w.pending[g].mask & mask) == 0) ++g;
-    if (g == w.pending.size()) {
-      w.pending.push_back(WarpGroup{mask, 0, op, site, width, me.lane});
-    } else {
+    for (; g < w.pending.size(); ++g) {
       const WarpGroup& other = w.pending[g];
-      if (other.mask != mask || other.op != op || !same_site(other.site, site) ||
-          other.width != width) {
+      if (other.op != op || !same_site(other.site, site) || (other.mask & mask) == 0) continue;
+      if (other.mask != mask || other.width != width) {
         fail(
-            "warp %d: lane %d waits at %s at %s:%d (mask 0x%08x, width %d), but lane %d reached "
-            "%s at %s:%d (mask 0x%08x, width %d)",
-            me.warp, other.first_lane, other.site.what, other.site.file, other.site.line,
-            other.mask, other.width, me.lane, site.what, site.file, site.line, mask, width);
+            "warp %d: lane %d waits at %s at %s:%d with mask 0x%08x, width %d, but lane %d "
+            "reached it with mask 0x%08x, width %d",
+            me.warp, other.first_lane, site.what, site.file, site.line, other.mask, other.width,
+            me.lane, mask, width);
       }
+      break;
     }
+    if (g == w.pending.size()) w.pending.push_back(WarpGroup{mask, 0, op, site, width, me.lane});
     w.value[me.lane] = value;
     w.param[me.lane] = param;
     w.pending[g].arrived |= bit;
@@ -286,7 +289,7 @@ class BlockRunner {
   struct Warp {
     unsigned lanes = 0;              // lanes that exist (fewer than 32 in a short last warp)
     unsigned exited = 0;             // lanes whose thread has returned
-    std::vector<WarpGroup> pending;  // rendezvous in progress; masks are pairwise disjoint
+    std::vector<WarpGroup> pending;  // rendezvous in progress; a lane waits in at most one
     std::uint64_t value[32] = {};
     int param[32] = {};
     std::uint64_t result[32] = {};
@@ -391,7 +394,7 @@ class BlockRunner {
   [[noreturn]] void fail_stuck_warp_op(const Thread& waiting) {
     const Warp& w = warps_[waiting.warp];
     for (const WarpGroup& g : w.pending) {
-      if ((g.mask & (1u << waiting.lane)) == 0) continue;
+      if ((g.arrived & (1u << waiting.lane)) == 0) continue;
       const unsigned missing = g.mask & ~g.arrived;
       const int lane = __builtin_ctz(missing);
       const Thread& m = threads_[waiting.warp * 32 + lane];

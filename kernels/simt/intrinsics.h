@@ -91,54 +91,26 @@ struct SyncWarpAt {
 
 }  // namespace cnn::simt::detail
 
-#define __syncthreads                  \
-  ::cnn::simt::detail::SyncThreadsAt { \
-    CNN_SIMT_SITE("__syncthreads()")   \
+// Builds the function object of intrinsic `Type` bound to the call site of the kernel line.
+#define CNN_SIMT_AT(Type, what) \
+  ::cnn::simt::detail::Type {   \
+    CNN_SIMT_SITE(what)         \
   }
-#define __syncthreads_count                 \
-  ::cnn::simt::detail::SyncThreadsCountAt { \
-    CNN_SIMT_SITE("__syncthreads_count()")  \
-  }
-#define __syncthreads_and                 \
-  ::cnn::simt::detail::SyncThreadsAndAt { \
-    CNN_SIMT_SITE("__syncthreads_and()")  \
-  }
-#define __syncthreads_or                 \
-  ::cnn::simt::detail::SyncThreadsOrAt { \
-    CNN_SIMT_SITE("__syncthreads_or()")  \
-  }
-#define __shfl_sync                                                       \
-  ::cnn::simt::detail::ShuffleAt<::cnn::simt::detail::WarpOp::kShflIdx> { \
-    CNN_SIMT_SITE("__shfl_sync()")                                        \
-  }
-#define __shfl_up_sync                                                   \
-  ::cnn::simt::detail::ShuffleAt<::cnn::simt::detail::WarpOp::kShflUp> { \
-    CNN_SIMT_SITE("__shfl_up_sync()")                                    \
-  }
-#define __shfl_down_sync                                                   \
-  ::cnn::simt::detail::ShuffleAt<::cnn::simt::detail::WarpOp::kShflDown> { \
-    CNN_SIMT_SITE("__shfl_down_sync()")                                    \
-  }
-#define __shfl_xor_sync                                                   \
-  ::cnn::simt::detail::ShuffleAt<::cnn::simt::detail::WarpOp::kShflXor> { \
-    CNN_SIMT_SITE("__shfl_xor_sync()")                                    \
-  }
-#define __ballot_sync                \
-  ::cnn::simt::detail::BallotAt {    \
-    CNN_SIMT_SITE("__ballot_sync()") \
-  }
-#define __any_sync                \
-  ::cnn::simt::detail::AnyAt {    \
-    CNN_SIMT_SITE("__any_sync()") \
-  }
-#define __all_sync                \
-  ::cnn::simt::detail::AllAt {    \
-    CNN_SIMT_SITE("__all_sync()") \
-  }
-#define __syncwarp                  \
-  ::cnn::simt::detail::SyncWarpAt { \
-    CNN_SIMT_SITE("__syncwarp()")   \
-  }
+#define __syncthreads CNN_SIMT_AT(SyncThreadsAt, "__syncthreads()")
+#define __syncthreads_count CNN_SIMT_AT(SyncThreadsCountAt, "__syncthreads_count()")
+#define __syncthreads_and CNN_SIMT_AT(SyncThreadsAndAt, "__syncthreads_and()")
+#define __syncthreads_or CNN_SIMT_AT(SyncThreadsOrAt, "__syncthreads_or()")
+#define __shfl_sync CNN_SIMT_AT(ShuffleAt<::cnn::simt::detail::WarpOp::kShflIdx>, "__shfl_sync()")
+#define __shfl_up_sync \
+  CNN_SIMT_AT(ShuffleAt<::cnn::simt::detail::WarpOp::kShflUp>, "__shfl_up_sync()")
+#define __shfl_down_sync \
+  CNN_SIMT_AT(ShuffleAt<::cnn::simt::detail::WarpOp::kShflDown>, "__shfl_down_sync()")
+#define __shfl_xor_sync \
+  CNN_SIMT_AT(ShuffleAt<::cnn::simt::detail::WarpOp::kShflXor>, "__shfl_xor_sync()")
+#define __ballot_sync CNN_SIMT_AT(BallotAt, "__ballot_sync()")
+#define __any_sync CNN_SIMT_AT(AnyAt, "__any_sync()")
+#define __all_sync CNN_SIMT_AT(AllAt, "__all_sync()")
+#define __syncwarp CNN_SIMT_AT(SyncWarpAt, "__syncwarp()")
 
 // Lanes of the caller's warp that have not exited. Fibers do not run in lockstep, so this can
 // include lanes that are on another branch; CUDA makes no promise either way.
