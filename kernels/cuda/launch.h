@@ -29,7 +29,10 @@ inline void launch(void (*kernel)(Params...), dim3 grid, dim3 block, std::size_t
 #if defined(CNN_SIMT)
   ::cnn::simt::launch(kernel, grid, block, smem_bytes, stream, std::forward<Args>(args)...);
 #else
-  kernel<<<grid, block, smem_bytes, stream> > >(std::forward<Args>(args)...);
+  // clang-format would split the >>> into "> > >", which nvcc rejects.
+  // clang-format off
+  kernel<<<grid, block, smem_bytes, stream>>>(std::forward<Args>(args)...);
+  // clang-format on
 #endif
 }
 
