@@ -171,3 +171,49 @@ TEST_CASE("a forked child runs multi-block grids without the parent's thread poo
   });
   REQUIRE(outcome.exited_cleanly);
 }
+
+#if defined(CNN_SIMT_ASAN)
+// Only in -DCNN_SANITIZE=ON builds: the fiber switches are announced to ASan, so kernel memory bugs
+// are reported precisely, on device memory, dynamic shared memory and fiber stacks alike.
+namespace {
+__global__ void store_past_device_allocation(float* out, int n) {
+  out[n + threadIdx.x] = 1.0f;
+}
+
+__global__ void store_past_dynamic_shared(float* out) {
+  CNN_DYN_SHARED(float, buffer);
+  buffer[blockDim.x + threadIdx.x] = 1.0f;  // the launch asked for blockDim.x floats
+  out[threadIdx.x] = buffer[threadIdx.x];
+}
+
+__global__ void store_past_local_array(float* out, int index) {
+  float local[4] = {0, 0, 0, 0};
+  float* through_pointer = local;  // past UBSan's array-bounds check, so ASan must catch it
+  through_pointer[index] = 1.0f;
+  out[threadIdx.x] = local[threadIdx.x % 4];
+}
+}  // namespace
+
+TEST_CASE("AddressSanitizer sees out-of-bounds accesses made by kernels", "[simt][asan][death]") {
+  const auto device = run_in_child([] {
+    DeviceBuffer<float> out(64);
+    launch(store_past_device_allocation, dim3(1), dim3(32), 0, nullptr, out.get(), 64);
+  });
+  REQUIRE_FALSE(device.exited_cleanly);
+  REQUIRE_THAT(device.stderr_text, Catch::Contains("heap-buffer-overflow"));
+
+  const auto shared = run_in_child([] {
+    DeviceBuffer<float> out(32);
+    launch(store_past_dynamic_shared, dim3(1), dim3(32), 32 * sizeof(float), nullptr, out.get());
+  });
+  REQUIRE_FALSE(shared.exited_cleanly);
+  REQUIRE_THAT(shared.stderr_text, Catch::Contains("heap-buffer-overflow"));
+
+  const auto stack = run_in_child([] {
+    DeviceBuffer<float> out(32);
+    launch(store_past_local_array, dim3(1), dim3(32), 0, nullptr, out.get(), 6);
+  });
+  REQUIRE_FALSE(stack.exited_cleanly);
+  REQUIRE_THAT(stack.stderr_text, Catch::Contains("stack-buffer-overflow"));
+}
+#endif
