@@ -39,20 +39,20 @@ std::string format_count(int64_t n) {
 
 std::string Sequential::summary(const Shape& input_shape) const {
   std::ostringstream os;
-  const std::string rule(78, '-');
+  const std::string rule(94, '-');
   os << rule << "\n"
-     << std::left << std::setw(4) << "#" << std::setw(44) << "Layer" << std::setw(18)
-     << "Output shape" << std::right << std::setw(12) << "Params"
+     << std::left << std::setw(4) << "#" << std::setw(56) << "Layer" << std::setw(20)
+     << "Output shape" << std::right << std::setw(14) << "Params"
      << "\n"
      << rule << "\n";
   Shape s = input_shape;
-  os << std::left << std::setw(4) << "" << std::setw(44) << "Input" << shape_str(s) << "\n";
+  os << std::left << std::setw(4) << "" << std::setw(56) << "Input" << shape_str(s) << "\n";
   for (const auto& [name, child] : children()) {
     s = child->output_shape(s);
     std::string layer = child->type_name() + "(" + child->extra_repr() + ")";
-    if (layer.size() > 43) layer = layer.substr(0, 40) + "...";
-    os << std::left << std::setw(4) << name << std::setw(44) << layer << std::setw(18)
-       << shape_str(s) << std::right << std::setw(12) << format_count(child->num_parameters())
+    if (layer.size() > 55) layer = layer.substr(0, 52) + "...";
+    os << std::left << std::setw(4) << name << std::setw(56) << layer << std::setw(20)
+       << shape_str(s) << std::right << std::setw(14) << format_count(child->num_parameters())
        << "\n";
   }
   os << rule << "\nTotal parameters: " << format_count(num_parameters()) << "\n";
