@@ -142,7 +142,7 @@ void draw_background(Canvas& c, Rng& r) {
   // Clutter, in image coordinates (a frame with unit scale, no tilt). Mask colours on purpose,
   // so "light blue or white somewhere" is no shortcut.
   const FaceFrame img{0, 0, 1, 1, 0};
-  const int shapes = 3 + static_cast<int>(r.below(8));
+  const int shapes = 2 + static_cast<int>(r.below(6));
   for (int i = 0; i < shapes; ++i) {
     const Rgb col = r.chance(0.3) ? pick(r, kMask) : random_colour(r);
     const float x = static_cast<float>(r.uniform(0, n)), y = static_cast<float>(r.uniform(0, n));
@@ -508,10 +508,11 @@ RgbImage render_synthetic_face(uint64_t seed, uint64_t index, bool with_mask, in
   face.jaw = static_cast<float>(r.uniform(0.0, 0.35));
 
   const float n = static_cast<float>(size);
-  const float scale = n * static_cast<float>(r.uniform(0.2, 0.3));  // face half-width in pixels
-  const float angle = static_cast<float>(r.uniform(-0.35, 0.35));
-  const FaceFrame frame{n * static_cast<float>(r.uniform(0.38, 0.62)),
-                        n * static_cast<float>(r.uniform(0.4, 0.56)), scale, std::cos(angle),
+  // Roughly centred faces, as a face detector's crops are (the public sets are such crops).
+  const float scale = n * static_cast<float>(r.uniform(0.23, 0.3));  // face half-width in pixels
+  const float angle = static_cast<float>(r.uniform(-0.25, 0.25));
+  const FaceFrame frame{n * static_cast<float>(r.uniform(0.43, 0.57)),
+                        n * static_cast<float>(r.uniform(0.42, 0.52)), scale, std::cos(angle),
                         std::sin(angle)};
   int hair_style = 0;
   draw_body_and_head(c, frame, face, r, &hair_style);
