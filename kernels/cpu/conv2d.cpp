@@ -18,6 +18,7 @@
 #include "kernels/cpu/im2col.h"
 #include "kernels/cpu/ops.h"
 #include "kernels/cpu/parallel.h"
+#include "kernels/cpu/scratch_buffer.h"
 #include "kernels/cpu/sgemm_internal.h"
 
 namespace cnn::kernels::cpu {
@@ -47,6 +48,8 @@ Bands make_bands(const Conv2dShape& s) {
 using GemmFn = void (*)(bool, bool, int, int, int, float, const float*, int, const float*, int,
                         float, float*, int);
 
+thread_local ScratchBuffer band_scratch;  // one im2col band per thread, kept across calls
+
 // Runs body(task, gemm) for task in [0, tasks): in parallel with the serial GEMM when there are
 // enough tasks to keep every thread busy, else serially with the threaded GEMM. body also gets a
 // per-thread scratch buffer of scratch_floats floats and the executing thread's index.
@@ -56,14 +59,13 @@ void for_each_task(int64_t tasks, int64_t scratch_floats, Body body) {
   if (threads > 1 && tasks >= threads) {
 #pragma omp parallel
     {
-      std::vector<float> scratch(static_cast<size_t>(scratch_floats));
+      float* scratch = band_scratch.get(size_t(scratch_floats));
 #pragma omp for schedule(dynamic, 1)
-      for (int64_t t = 0; t < tasks; ++t)
-        body(t, sgemm_serial, scratch.data(), omp_get_thread_num());
+      for (int64_t t = 0; t < tasks; ++t) body(t, sgemm_serial, scratch, omp_get_thread_num());
     }
   } else {
-    std::vector<float> scratch(static_cast<size_t>(scratch_floats));
-    for (int64_t t = 0; t < tasks; ++t) body(t, sgemm, scratch.data(), 0);
+    float* scratch = band_scratch.get(size_t(scratch_floats));
+    for (int64_t t = 0; t < tasks; ++t) body(t, sgemm, scratch, 0);
   }
 }
 

@@ -29,6 +29,7 @@
 
 #include "kernels/cpu/ops.h"
 #include "kernels/cpu/parallel.h"
+#include "kernels/cpu/scratch_buffer.h"
 #include "kernels/cpu/sgemm_internal.h"
 #include "kernels/cpu/sgemm_kernels.h"
 #include "kernels/cpu/sgemm_pack.h"
@@ -71,28 +72,6 @@ Blocking choose_blocking(const SgemmMicroKernel& uk, int M, int N, int K) {
   b.nc = std::min(nc_max, round_up(N, uk.nr));
   return b;
 }
-
-// 64-byte aligned scratch that grows and is kept per thread, so the many small GEMMs of conv2d
-// neither allocate nor page-fault on every call.
-class ScratchBuffer {
- public:
-  float* get(size_t floats) {
-    if (floats > capacity_) {
-      data_.reset(static_cast<float*>(std::aligned_alloc(64, round_up64(floats * sizeof(float)))));
-      if (!data_) throw std::bad_alloc();
-      capacity_ = floats;
-    }
-    return data_.get();
-  }
-
- private:
-  static size_t round_up64(size_t bytes) { return (bytes + 63) / 64 * 64; }
-  struct Free {
-    void operator()(float* p) const { std::free(p); }
-  };
-  std::unique_ptr<float, Free> data_;
-  size_t capacity_ = 0;
-};
 
 // Walks a 2-D byte region (rows of row_bytes, stride apart) issuing software prefetches into L2, a
 // few lines at a time. Used to pull the next B block's source towards the cache while the current
