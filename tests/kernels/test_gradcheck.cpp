@@ -3,6 +3,8 @@
 // backward kernels, this is what ties every backward pass to the calculus.
 #include <catch2/catch.hpp>
 
+#include <cstdio>
+#include <string>
 #include <vector>
 
 #include "kernels/reference/generic.h"
@@ -25,7 +27,10 @@ std::vector<double> random_doubles(Rng& rng, int64_t n, double lo = -1.0, double
   return v;
 }
 
+// Prints one line per check (so a passing run shows what was checked and how closely) and
+// requires that something was checked and nothing failed.
 void require_good(const GradcheckResult& r, const std::string& what) {
+  std::printf("[gradcheck] %-40s %s\n", what.c_str(), r.describe().c_str());
   INFO(what << ": " << r.describe());
   CHECK(r.checked > 0);
   CHECK(r.failed == 0);
@@ -41,6 +46,7 @@ Conv2dShape conv(int N, int C, int H, int W, int K, int R, int S, int sh, int sw
 }  // namespace
 
 TEST_CASE("gradcheck conv2d: data, weight and bias", "[gradcheck][conv2d]") {
+  const std::string op = "conv2d";
   for (const Conv2dShape& s :
        {conv(2, 3, 5, 6, 4, 3, 2, 1, 1, 1, 1), conv(1, 2, 7, 7, 3, 3, 3, 2, 2, 1, 1),
         conv(1, 1, 6, 5, 2, 2, 3, 3, 2, 0, 2)}) {
@@ -58,13 +64,14 @@ TEST_CASE("gradcheck conv2d: data, weight and bias", "[gradcheck][conv2d]") {
     ref::conv2d_backward_data<double>(s, c.data(), w.data(), dx.data());
     ref::conv2d_backward_weight<double>(s, x.data(), c.data(), dw.data());
     ref::conv2d_backward_bias<double>(s, c.data(), db.data());
-    require_good(check_gradient(x, objective, dx), "dx");
-    require_good(check_gradient(w, objective, dw), "dw");
-    require_good(check_gradient(b, objective, db), "db");
+    require_good(check_gradient(x, objective, dx), op + " dx " + describe(s));
+    require_good(check_gradient(w, objective, dw), op + " dw " + describe(s));
+    require_good(check_gradient(b, objective, db), op + " db " + describe(s));
   }
 }
 
 TEST_CASE("gradcheck linear: data, weight and bias", "[gradcheck][linear]") {
+  const std::string op = "linear";
   for (const auto& [M, N, K] : {std::tuple{3, 4, 5}, std::tuple{1, 7, 3}, std::tuple{2, 2, 33}}) {
     LinearShape s;
     s.M = M, s.N = N, s.K = K;
@@ -82,9 +89,9 @@ TEST_CASE("gradcheck linear: data, weight and bias", "[gradcheck][linear]") {
     ref::linear_backward_data<double>(s, c.data(), w.data(), dx.data());
     ref::linear_backward_weight<double>(s, c.data(), x.data(), dw.data());
     ref::linear_backward_bias<double>(s, c.data(), db.data());
-    require_good(check_gradient(x, objective, dx), "dx");
-    require_good(check_gradient(w, objective, dw), "dw");
-    require_good(check_gradient(b, objective, db), "db");
+    require_good(check_gradient(x, objective, dx), op + " dx " + describe(s));
+    require_good(check_gradient(w, objective, dw), op + " dw " + describe(s));
+    require_good(check_gradient(b, objective, db), op + " db " + describe(s));
   }
 }
 
@@ -103,7 +110,7 @@ TEST_CASE("gradcheck relu (skipping the kink)", "[gradcheck][relu]") {
   ref::relu_backward<double>(int64_t(x.size()), x.data(), c.data(), dx.data());
   const auto crosses_kink = [&](int64_t i) { return (x[size_t(i)] > 0) != (x0[size_t(i)] > 0); };
   const GradcheckResult r = check_gradient(x, objective, dx, crosses_kink);
-  require_good(r, "dx");
+  require_good(r, "relu dx n=300");
   CHECK(r.skipped == 6);  // exactly the planted near-kink inputs
 }
 
@@ -135,7 +142,7 @@ TEST_CASE("gradcheck max_pool2d (skipping near-ties)", "[gradcheck][max_pool2d]"
       ref::max_pool2d_forward<double>(s, x.data(), y.data(), argmax.data());
       return argmax != argmax0;
     };
-    require_good(check_gradient(x, objective, dx, changes_winner), "dx");
+    require_good(check_gradient(x, objective, dx, changes_winner), "max_pool2d dx " + describe(s));
   }
 }
 
@@ -158,7 +165,7 @@ TEST_CASE("gradcheck softmax and log_softmax", "[gradcheck][softmax]") {
                        return weighted_sum(c, y);
                      },
                      dx),
-                 "softmax dx");
+                 "softmax dx " + describe(s));
 
     ref::log_softmax_forward<double>(s, x.data(), y.data());
     ref::log_softmax_backward<double>(s, y.data(), c.data(), dx.data());
@@ -169,7 +176,7 @@ TEST_CASE("gradcheck softmax and log_softmax", "[gradcheck][softmax]") {
                        return weighted_sum(c, y);
                      },
                      dx),
-                 "log_softmax dx");
+                 "log_softmax dx " + describe(s));
   }
 }
 
@@ -195,7 +202,7 @@ TEST_CASE("gradcheck cross_entropy", "[gradcheck][cross_entropy]") {
                        return dloss * loss;
                      },
                      dx),
-                 "dlogits");
+                 "cross_entropy dlogits " + describe(s));
   }
 }
 
