@@ -23,7 +23,7 @@ for src in "$root"/kernels/cuda/*.cu; do
   for arch in ${archs//;/ }; do
     sm=sm_${arch%%-*}
     # shellcheck disable=SC2086
-    if ! "$nvcc" -std=c++17 --expt-relaxed-constexpr -I"$root" ${CNN_NVCC_FLAGS:-} -arch="$sm" \
+    if ! "$nvcc" -std=c++17 --expt-relaxed-constexpr ${CNN_NVCC_FLAGS:-} -I"$root" -arch="$sm" \
          -Xptxas -v -c "$src" -o "$tmp/out.o" > "$tmp/log" 2>&1; then
       cat "$tmp/log" >&2
       echo "resource_report: compiling $src for $sm failed" >&2
