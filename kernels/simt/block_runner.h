@@ -295,7 +295,8 @@ class BlockRunner {
     std::uint64_t result[32] = {};
   };
 
-  static void fiber_body(void* arg) {
+  // noexcept: an exception cannot unwind past a fiber's first frame; terminate says so plainly.
+  static void fiber_body(void* arg) noexcept {
     auto* self = static_cast<BlockRunner*>(arg);
     for (;;) {
       self->launch_->call.invoke(self->launch_->call.bound);

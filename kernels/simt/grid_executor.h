@@ -30,18 +30,11 @@ namespace cnn::simt::detail {
 
 class GridExecutor {
  public:
+  // Never destroyed, like the allocation table: static destructors may still launch kernels, and
+  // idle workers blocked on the condition variable need nothing else when the process exits.
   static GridExecutor& instance() {
-    static GridExecutor executor(worker_count() - 1);
-    return executor;
-  }
-
-  ~GridExecutor() {
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      stop_ = true;
-    }
-    work_cv_.notify_all();
-    for (std::thread& t : workers_) t.join();
+    static GridExecutor* const executor = new GridExecutor(worker_count() - 1);
+    return *executor;
   }
   GridExecutor(const GridExecutor&) = delete;
   GridExecutor& operator=(const GridExecutor&) = delete;
@@ -50,7 +43,7 @@ class GridExecutor {
   void run(const BlockLaunch& launch) {
     const std::uint64_t blocks =
         std::uint64_t{launch.grid.x} * launch.grid.y * std::uint64_t{launch.grid.z};
-    if (blocks == 1 || workers_.empty() || getpid() != owner_pid_) {
+    if (blocks == 1 || workers_ == 0 || getpid() != owner_pid_) {
       BlockRunner& runner = BlockRunner::of_this_thread();
       for (std::uint64_t b = 0; b < blocks; ++b) runner.run(launch, block_index(launch.grid, b));
       return;
@@ -61,7 +54,7 @@ class GridExecutor {
       job_ = &launch;
       job_blocks_ = blocks;
       next_block_.store(0, std::memory_order_relaxed);
-      busy_workers_ = workers_.size();
+      busy_workers_ = workers_;
       ++generation_;
     }
     work_cv_.notify_all();
@@ -72,8 +65,8 @@ class GridExecutor {
   }
 
  private:
-  explicit GridExecutor(int workers) : owner_pid_(getpid()) {
-    for (int i = 0; i < workers; ++i) workers_.emplace_back([this] { worker_loop(); });
+  explicit GridExecutor(int workers) : owner_pid_(getpid()), workers_(workers) {
+    for (int i = 0; i < workers; ++i) std::thread([this] { worker_loop(); }).detach();
   }
 
   static uint3 block_index(dim3 grid, std::uint64_t linear) {
@@ -91,15 +84,14 @@ class GridExecutor {
     }
   }
 
-  void worker_loop() {
+  [[noreturn]] void worker_loop() {
     std::uint64_t seen = 0;
     for (;;) {
       const BlockLaunch* job = nullptr;
       std::uint64_t blocks = 0;
       {
         std::unique_lock<std::mutex> lock(mutex_);
-        work_cv_.wait(lock, [&] { return stop_ || generation_ != seen; });
-        if (stop_) return;
+        work_cv_.wait(lock, [&] { return generation_ != seen; });
         seen = generation_;
         job = job_;
         blocks = job_blocks_;
@@ -111,16 +103,15 @@ class GridExecutor {
   }
 
   const pid_t owner_pid_;
-  std::vector<std::thread> workers_;
+  const int workers_;        // pool threads besides the launching one
   std::mutex launch_mutex_;  // host threads launching concurrently take turns
   std::mutex mutex_;         // guards the fields below
   std::condition_variable work_cv_;
   std::condition_variable done_cv_;
-  bool stop_ = false;
   std::uint64_t generation_ = 0;
   const BlockLaunch* job_ = nullptr;
   std::uint64_t job_blocks_ = 0;
-  std::size_t busy_workers_ = 0;
+  int busy_workers_ = 0;
   std::atomic<std::uint64_t> next_block_{0};
 };
 

@@ -146,9 +146,11 @@ struct Allocations {
   std::map<const void*, int> max_dynamic_smem;  // per kernel, from cudaFuncSetAttribute
   std::size_t device_bytes = 0;
 };
+// Never destroyed: host objects with static storage (a caching allocator, say) may still call
+// cudaFree from their destructors at exit, after function-local statics constructed later are gone.
 inline Allocations& allocations() {
-  static Allocations a;
-  return a;
+  static Allocations* const a = new Allocations;
+  return *a;
 }
 
 // Whether [p, p + bytes) lies inside one live device allocation. Caller holds the mutex.
