@@ -26,6 +26,8 @@
 #include <set>
 #include <thread>
 
+#include "kernels/simt/fiber.h"  // detail::fatal
+
 // ---- error codes: the real numeric values of cuda_runtime_api.h ---------------------------------
 enum cudaError {
   cudaSuccess = 0,
@@ -116,8 +118,12 @@ inline constexpr std::size_t kOptinMaxDynamicSmem = 227 * 1024;  // sm_90 with o
 inline int worker_count() {
   static const int n = [] {
     if (const char* env = std::getenv("CNN_SIMT_THREADS")) {
-      const long v = std::strtol(env, nullptr, 10);
-      if (v >= 1 && v <= 1024) return static_cast<int>(v);
+      char* end = nullptr;
+      const long v = std::strtol(env, &end, 10);
+      if (*end != '\0' || v < 1 || v > 1024) {
+        detail::fatal("CNN_SIMT_THREADS must be an integer in [1, 1024]");
+      }
+      return static_cast<int>(v);
     }
     const unsigned hw = std::thread::hardware_concurrency();
     return hw == 0 ? 1 : static_cast<int>(hw);
