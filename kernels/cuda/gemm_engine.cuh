@@ -54,7 +54,7 @@ using TileLarge = Tile<128, 128, 8, 8, 8>;   // big M and N: 64 FMAs per 2 smem 
 using TileMedium = Tile<128, 64, 8, 8, 4>;   // N <= 64 (conv with 64 filters)
 using TileNarrow = Tile<128, 32, 8, 4, 4>;   // N <= 32 (first conv layers, conv dx with C <= 32)
 using TileSmall = Tile<64, 64, 8, 4, 4>;     // M <= 64 (batch-64 linear layers)
-using TileSkinny = Tile<16, 128, 16, 4, 4>;  // M <= 16 (tiny batches): little wasted work
+using TileSkinny = Tile<16, 128, 8, 4, 4>;  // M <= 16 (tiny batches): little wasted work
 
 // ---- operand policies for plain row-major matrices ----
 
