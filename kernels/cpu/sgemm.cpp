@@ -151,7 +151,10 @@ void gemm_block(const SgemmMicroKernel& uk, int M, int N, int K, float alpha, Op
       const int64_t lines_per_tile = next_b.total_lines() / tiles + 1;
       for (int ic = 0; ic < M; ic += bl.mc) {
         const int mc = std::min(bl.mc, M - ic);
-        pack_a_panels(op.a, ic, mc, pc, kc, alpha, uk.mr, a_packed);
+        if (uk.pack_a)
+          uk.pack_a(op.a, ic, mc, pc, kc, alpha, uk.mr, a_packed);
+        else
+          pack_a_panels(op.a, ic, mc, pc, kc, alpha, uk.mr, a_packed);
         for (int jr = 0; jr < nc; jr += uk.nr) {
           const int cols = std::min(uk.nr, nc - jr);
           const float* b_panel = b_packed + int64_t(jr) * kc;

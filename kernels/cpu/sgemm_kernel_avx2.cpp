@@ -40,7 +40,7 @@ void kernel_6x16(int64_t kc, const float* a, const float* b, float* c, int64_t l
 }  // namespace
 
 SgemmMicroKernel sgemm_kernel_avx2() {
-  return {"avx2", kMR, kNR, kernel_6x16, nullptr};
+  return {"avx2", kMR, kNR, kernel_6x16, nullptr, nullptr};
 }
 
 }  // namespace cnn::kernels::cpu

@@ -51,7 +51,7 @@ void kernel_8x48(int64_t kc, const float* a, const float* b, float* c, int64_t l
 }  // namespace
 
 SgemmMicroKernel sgemm_kernel_avx512() {
-  return {"avx512", kMR, kNR, kernel_8x48, pack_b_panels_trans_avx512};
+  return {"avx512", kMR, kNR, kernel_8x48, pack_b_panels_trans_avx512, pack_a_panels_avx512};
 }
 
 }  // namespace cnn::kernels::cpu

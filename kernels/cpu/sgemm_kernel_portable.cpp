@@ -28,7 +28,7 @@ void kernel_4x16(int64_t kc, const float* a, const float* b, float* c, int64_t l
 }  // namespace
 
 SgemmMicroKernel sgemm_kernel_portable() {
-  return {"portable", kMR, kNR, kernel_4x16, nullptr};
+  return {"portable", kMR, kNR, kernel_4x16, nullptr, nullptr};
 }
 
 }  // namespace cnn::kernels::cpu

@@ -23,6 +23,8 @@ struct SgemmMicroKernel {
   // Packs a transposed B (a register transpose beats the portable scalar scatter by ~4x);
   // nullptr: use the portable pack_b_panels.
   void (*pack_b_trans)(MatrixView b, int k0, int kc, int j0, int nc, int nr, float* dst);
+  // Packs A (ISA-specific transposing path for a non-transposed A); nullptr: pack_a_panels.
+  void (*pack_a)(MatrixView a, int i0, int mc, int k0, int kc, float alpha, int mr, float* dst);
 };
 
 // Largest tile any kernel uses (sizes the edge-tile scratch buffer of the driver).

@@ -28,4 +28,9 @@ void pack_b_panels(MatrixView b, int k0, int kc, int j0, int nc, int nr, float* 
 // 64-byte aligned. Only call on CPUs with AVX-512F (sgemm_pack_avx512.cpp).
 void pack_b_panels_trans_avx512(MatrixView b, int k0, int kc, int j0, int nc, int nr, float* dst);
 
+// Same as pack_a_panels, with AVX-512 register transposes when !a.trans and mr == 8 (else it
+// calls pack_a_panels); dst 32-byte aligned. Only call on CPUs with AVX-512F.
+void pack_a_panels_avx512(MatrixView a, int i0, int mc, int k0, int kc, float alpha, int mr,
+                          float* dst);
+
 }  // namespace cnn::kernels::cpu

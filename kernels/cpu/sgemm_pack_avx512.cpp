@@ -1,8 +1,10 @@
-// AVX-512 packing of a transposed B (op(B)(k, j) = B[j*ld + k]) into NR-wide panels, NR a multiple
-// of 16. The portable loop scatters one float at a time with stride NR; here 16 rows x 16 k of B
-// are loaded as 16 vectors, transposed in registers (16x16 transpose, 64 shuffles) and stored as 16
-// full rows of the panel. Why it matters: y = x w^T of the seed network packs all of w (82M
-// floats) this way on every forward, and the scalar loop took longer than the FMAs.
+// AVX-512 packing for the two operand layouts that need a transpose: a transposed B
+// (op(B)(k, j) = B[j*ld + k]) into NR-wide panels, NR a multiple of 16, and a non-transposed A
+// (op(A)(i, k) = A[i*ld + k]) into 8-row panels. The portable loop scatters one float at a time
+// with stride NR; here 16 rows x 16 k of B are loaded as 16 vectors, transposed in registers (16x16
+// transpose, 64 shuffles) and stored as 16 full rows of the panel. Why it matters: y = x w^T of the
+// seed network packs all of w (82M floats) this way on every forward, and the scalar loop took
+// longer than the FMAs; conv2d's backward-weight packs both its operands transposed for every band.
 // GCC 12 reports a false -Wmaybe-uninitialized inside its own AVX-512 intrinsics
 // (_mm512_undefined_ps in unpack/shuffle; GCC bug 105593), so that warning is off for this file.
 #pragma GCC diagnostic push
@@ -72,6 +74,39 @@ void pack_b_panels_trans_avx512(MatrixView b, int k0, int kc, int j0, int nc, in
               _MM_HINT_T0);
         transpose16x16(r);
         for (int i = 0; i < depth; ++i) _mm512_store_ps(dst + int64_t(k + i) * nr + g, r[i]);
+      }
+    }
+  }
+}
+
+void pack_a_panels_avx512(MatrixView a, int i0, int mc, int k0, int kc, float alpha, int mr,
+                          float* dst) {
+  if (a.trans || mr != 8) {  // only the transposing case has something to gain
+    pack_a_panels(a, i0, mc, k0, kc, alpha, mr, dst);
+    return;
+  }
+  const __m512 scale = _mm512_set1_ps(alpha);
+  for (int p = 0; p < mc; p += 8, dst += int64_t(kc) * 8) {
+    const int rows = std::min(8, mc - p);
+    // One 16x16 transpose handles 32 k: vector i < 8 is row i at [k, k+16), vector 8 + i the same
+    // row at [k+16, k+32). Transposed vector t then holds the 8 rows at k+t (low half) and at
+    // k+16+t (high half): exactly two 8-float entries of the MR = 8 panel.
+    for (int k = 0; k < kc; k += 32) {
+      const int depth_lo = std::min(16, kc - k), depth_hi = std::clamp(kc - k - 16, 0, 16);
+      const __mmask16 mask_lo = __mmask16((1u << depth_lo) - 1);
+      const __mmask16 mask_hi = __mmask16((1u << depth_hi) - 1);
+      __m512 r[16];
+      for (int i = 0; i < 8; ++i) {
+        const float* row = a.data + int64_t(i0 + p + i) * a.ld + (k0 + k);
+        r[i] = i < rows ? _mm512_maskz_loadu_ps(mask_lo, row) : _mm512_setzero_ps();
+        r[8 + i] = i < rows ? _mm512_maskz_loadu_ps(mask_hi, row + 16) : _mm512_setzero_ps();
+      }
+      transpose16x16(r);
+      for (int t = 0; t < depth_lo; ++t) {
+        const __m512 v = _mm512_mul_ps(r[t], scale);
+        _mm256_store_ps(dst + int64_t(k + t) * 8, _mm512_castps512_ps256(v));
+        if (t < depth_hi)
+          _mm256_store_ps(dst + int64_t(k + 16 + t) * 8, _mm512_extractf32x8_ps(v, 1));
       }
     }
   }
