@@ -6,7 +6,8 @@
 // with the reduction length (up to 80000 for the first linear layer). Logits and loss: 1e-4
 // relative + 1e-5 absolute. Gradients: 1e-3 relative plus an absolute floor of 1e-3 of the
 // tensor's largest gradient (elements that are sums of many cancelling terms have no meaningful
-// relative accuracy). Optimizer steps: see each check.
+// relative accuracy). SGD step: parameters to 1e-6 (the update is lr x gradient). Adam step:
+// lr * 1e-4 absolute, 1e-6 relative, from identical inputs (see the check).
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -126,9 +127,18 @@ TEST_CASE("the seed network at batch 2: logits, loss, gradients, SGD and Adam st
   sgd_cuda.step();
   require_params_close(*cpu_net, *cuda_net, 1e-6, 1e-6, /*grads=*/false);
 
-  // One Adam step on top. Adam's first step moves each weight by about lr * sign(grad), so a
-  // gradient that is pure rounding noise could flip; with eps = 1e-8 and these gradient
-  // magnitudes the steps agree to lr * 1e-3 everywhere.
+  // One Adam step from identical inputs. Adam's first step is lr * g / (|g| + eps), which
+  // amplifies the rounding differences of gradients near zero (|g| ~ eps) without bound, so the
+  // step is compared on the same parameters and gradients on both devices: what is checked is
+  // the fused update, to float rounding.
+  {
+    const nn::NamedTensors a = cpu_net->named_parameters(), b = cuda_net->named_parameters();
+    for (size_t i = 0; i < a.size(); ++i) {
+      Tensor pb = b[i].second;
+      pb.copy_(a[i].second);
+      pb.set_grad(a[i].second.grad().to(kCuda));
+    }
+  }
   optim::AdamOptions adam;
   adam.lr = 1e-4f;
   optim::Adam adam_cpu(cpu_net->parameters(), adam), adam_cuda(cuda_net->parameters(), adam);
@@ -137,6 +147,6 @@ TEST_CASE("the seed network at batch 2: logits, loss, gradients, SGD and Adam st
   const nn::NamedTensors a = cpu_net->named_parameters(), b = cuda_net->named_parameters();
   for (size_t i = 0; i < a.size(); ++i) {
     INFO("parameter " << a[i].first << " after Adam");
-    CNN_REQUIRE_CLOSE(b[i].second.to_vector(), a[i].second.to_vector(), adam.lr * 1e-3, 1e-6);
+    CNN_REQUIRE_CLOSE(b[i].second.to_vector(), a[i].second.to_vector(), adam.lr * 1e-4, 1e-6);
   }
 }
