@@ -264,6 +264,16 @@ __global__ void lane_exits_before_shuffle(float* out) {
   out[threadIdx.x] = __shfl_sync(0xffffffffu, 1.0f, 0);
 }
 
+__global__ void one_shuffle_two_masks(float* out) {
+  // Lanes 0-15 name lanes 0-16, lanes 16-31 name the whole warp: neither group can complete alone.
+  const unsigned mask = threadIdx.x < 16 ? 0x0001ffffu : 0xffffffffu;
+  out[threadIdx.x] = __shfl_down_sync(mask, 1.0f, 1);
+}
+
+__global__ void width_not_power_of_two(float* out) {
+  out[threadIdx.x] = __shfl_down_sync(0xffffffffu, 1.0f, 1, 12);
+}
+
 __global__ void shuffle_while_others_wait_at_barrier(float* out) {
   if (threadIdx.x < 16) {
     out[threadIdx.x] = __shfl_sync(0xffffffffu, 1.0f, 0);
@@ -309,6 +319,23 @@ TEST_CASE("shuffle misuse aborts with the call sites", "[simt][warp][death]") {
     REQUIRE(o.aborted);
     REQUIRE_THAT(o.stderr_text, Catch::Contains("exited"));
     REQUIRE_THAT(o.stderr_text, Catch::Contains("block (0,0,0)"));
+  }
+  SECTION("one shuffle reached with different masks") {
+    const auto o = run_in_child([] {
+      DeviceBuffer<float> out(32);
+      launch(one_shuffle_two_masks, dim3(1), dim3(32), 0, nullptr, out.get());
+    });
+    REQUIRE(o.aborted);
+    REQUIRE_THAT(o.stderr_text, Catch::Contains("0x0001ffff"));
+    REQUIRE_THAT(o.stderr_text, Catch::Contains("0xffffffff"));
+  }
+  SECTION("width is not a power of two") {
+    const auto o = run_in_child([] {
+      DeviceBuffer<float> out(32);
+      launch(width_not_power_of_two, dim3(1), dim3(32), 0, nullptr, out.get());
+    });
+    REQUIRE(o.aborted);
+    REQUIRE_THAT(o.stderr_text, Catch::Contains("width 12"));
   }
   SECTION("a lane of the mask waits at a barrier instead") {
     const auto o = run_in_child([] {
