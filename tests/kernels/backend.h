@@ -88,25 +88,30 @@ class Backend {
 Backend& backend_under_test();
 
 // A typed buffer in a backend's memory. Constructed from host data it holds a copy; constructed
-// from a size it is poisoned, ready to be an output.
+// from a size it is poisoned, ready to be an output. `misalign` elements of poisoned padding go
+// before the data, so data() is not 16-byte aligned when misalign is odd: kernels must not assume
+// aligned pointers (autograd hands them views), and vectorised paths must check.
 template <typename T>
 class BackendArray {
  public:
-  BackendArray(Backend& b, const std::vector<T>& host) : BackendArray(b, int64_t(host.size())) {
-    if (!host.empty()) backend_.upload(data_, host.data(), bytes());
+  BackendArray(Backend& b, const std::vector<T>& host, int misalign = 0)
+      : BackendArray(b, int64_t(host.size()), misalign) {
+    if (!host.empty()) backend_.upload(data(), host.data(), bytes());
   }
-  BackendArray(Backend& b, int64_t count) : backend_(b), count_(count) {
-    data_ = static_cast<T*>(backend_.allocate(bytes() > 0 ? bytes() : sizeof(T)));
-    backend_.poison(data_, bytes());
+  BackendArray(Backend& b, int64_t count, int misalign = 0)
+      : backend_(b), count_(count), misalign_(misalign) {
+    const size_t total = bytes() + size_t(misalign) * sizeof(T);
+    base_ = static_cast<T*>(backend_.allocate(total > 0 ? total : sizeof(T)));
+    backend_.poison(base_, total);
   }
   BackendArray(const BackendArray&) = delete;
   BackendArray& operator=(const BackendArray&) = delete;
-  ~BackendArray() { backend_.release(data_); }
+  ~BackendArray() { backend_.release(base_); }
 
-  T* data() { return data_; }
+  T* data() { return base_ + misalign_; }
   std::vector<T> download() const {
     std::vector<T> host(static_cast<size_t>(count_));
-    if (count_ > 0) backend_.download(host.data(), data_, bytes());
+    if (count_ > 0) backend_.download(host.data(), base_ + misalign_, bytes());
     return host;
   }
 
@@ -114,7 +119,8 @@ class BackendArray {
   size_t bytes() const { return size_t(count_) * sizeof(T); }
   Backend& backend_;
   int64_t count_;
-  T* data_ = nullptr;
+  int misalign_;
+  T* base_ = nullptr;
 };
 
 }  // namespace cnn::test

@@ -13,9 +13,20 @@ namespace cnn::test {
 namespace ref = kernels::reference::generic;
 
 namespace {
-enum class Alias { none, a, b };
+// Output placement for add/mul: its own buffer, aliasing an input (allowed by the contract), or
+// all three pointers misaligned by different amounts (a vectorised path must check each).
+enum class Alias { none, a, b, misaligned };
 const char* alias_name(Alias alias) {
-  return alias == Alias::none ? "" : alias == Alias::a ? " (out == a)" : " (out == b)";
+  switch (alias) {
+    case Alias::a:
+      return " (out == a)";
+    case Alias::b:
+      return " (out == b)";
+    case Alias::misaligned:
+      return " (misaligned)";
+    default:
+      return "";
+  }
 }
 }  // namespace
 
@@ -59,13 +70,15 @@ std::vector<OpCase> elementwise_cases() {
                            compare_relative("x", dx.download(), ref_x, kElementwiseTolerance)};
                      }});
 
-    for (const Alias alias : {Alias::none, Alias::a, Alias::b}) {
+    for (const Alias alias : {Alias::none, Alias::a, Alias::b, Alias::misaligned}) {
       for (const bool is_add : {true, false}) {
         const std::string op = std::string(is_add ? "add" : "mul") + alias_name(alias);
         cases.push_back({op, p.name, p.large, [=](Backend& b) {
                            Rng rng(seed_of(op, p.name));
                            const auto a = rng.uniform_vector(n), bv = rng.uniform_vector(n);
-                           BackendArray<float> da(b, a), db(b, bv), dout(b, n);
+                           const bool skew = alias == Alias::misaligned;
+                           BackendArray<float> da(b, a, skew ? 1 : 0), db(b, bv, skew ? 2 : 0),
+                               dout(b, n, skew ? 3 : 0);
                            float* out = alias == Alias::a   ? da.data()
                                         : alias == Alias::b ? db.data()
                                                             : dout.data();

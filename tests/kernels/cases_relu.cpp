@@ -1,5 +1,6 @@
-// ReLU op cases, out of place and in place (the contract allows y == x and dx == dy). Inputs hold
-// exact zeros (and negative zeros) so the kink rule "gradient 0 at x == 0" is checked. Exact.
+// ReLU op cases, out of place, in place (the contract allows y == x and dx == dy) and on
+// misaligned pointers (input and output misaligned differently). Inputs hold exact zeros and
+// negative zeros so the kink rule "gradient 0 at x == 0" is checked. Exact comparisons.
 #include "kernels/reference/relu.h"
 #include "tests/kernels/op_case.h"
 #include "tests/kernels/problems.h"
@@ -15,37 +16,48 @@ std::vector<float> relu_input(Rng& rng, int64_t n) {
   for (int64_t i = 0; i < n; i += 7) x[size_t(i)] = (i % 14 == 0) ? 0.f : -0.f;
   return x;
 }
+
+enum class Layout { separate, in_place, misaligned };
+const char* layout_name(Layout l) {
+  return l == Layout::separate ? "" : l == Layout::in_place ? " (in place)" : " (misaligned)";
+}
+// Element offsets of input and output for the misaligned layout: 4 and 12 bytes off a 16-byte
+// boundary, and off each other.
+constexpr int kInOffset = 1, kOutOffset = 3;
 }  // namespace
 
 std::vector<OpCase> relu_cases() {
   std::vector<OpCase> cases;
   for (const VectorProblem& p : relu_problems()) {
     const int64_t n = p.n;
-    for (const bool in_place : {false, true}) {
-      const std::string where = in_place ? " (in place)" : "";
-      cases.push_back({"relu_forward" + where, p.name, p.large, [=](Backend& b) {
-                         Rng rng(seed_of("relu_forward", p.name));
-                         const auto x = relu_input(rng, n);
-                         BackendArray<float> dx(b, x), dy(b, in_place ? 0 : n);
-                         float* y = in_place ? dx.data() : dy.data();
-                         b.relu_forward(n, dx.data(), y);
-                         std::vector<double> ref_y(static_cast<size_t>(n));
-                         ref::relu_forward<float, double>(n, x.data(), ref_y.data());
-                         return std::vector<Comparison>{
-                             compare_exact("y", in_place ? dx.download() : dy.download(), ref_y)};
-                       }});
-      cases.push_back({"relu_backward" + where, p.name, p.large, [=](Backend& b) {
-                         Rng rng(seed_of("relu_backward", p.name));
-                         const auto x = relu_input(rng, n);
-                         const auto dy = rng.uniform_vector(n);
-                         BackendArray<float> dx_in(b, x), ddy(b, dy), ddx(b, in_place ? 0 : n);
-                         float* dx = in_place ? ddy.data() : ddx.data();
-                         b.relu_backward(n, dx_in.data(), ddy.data(), dx);
-                         std::vector<double> ref_dx(static_cast<size_t>(n));
-                         ref::relu_backward<float, double>(n, x.data(), dy.data(), ref_dx.data());
-                         return std::vector<Comparison>{compare_exact(
-                             "dx", in_place ? ddy.download() : ddx.download(), ref_dx)};
-                       }});
+    for (const Layout layout : {Layout::separate, Layout::in_place, Layout::misaligned}) {
+      const bool in_place = layout == Layout::in_place;
+      const int in_off = layout == Layout::misaligned ? kInOffset : 0;
+      const int out_off = layout == Layout::misaligned ? kOutOffset : 0;
+      cases.push_back(
+          {std::string("relu_forward") + layout_name(layout), p.name, p.large, [=](Backend& b) {
+             Rng rng(seed_of("relu_forward", p.name));
+             const auto x = relu_input(rng, n);
+             BackendArray<float> bx(b, x, in_off), by(b, in_place ? 0 : n, out_off);
+             b.relu_forward(n, bx.data(), in_place ? bx.data() : by.data());
+             std::vector<double> want(static_cast<size_t>(n));
+             ref::relu_forward<float, double>(n, x.data(), want.data());
+             return std::vector<Comparison>{
+                 compare_exact("y", in_place ? bx.download() : by.download(), want)};
+           }});
+      cases.push_back(
+          {std::string("relu_backward") + layout_name(layout), p.name, p.large, [=](Backend& b) {
+             Rng rng(seed_of("relu_backward", p.name));
+             const auto x = relu_input(rng, n);
+             const auto dy = rng.uniform_vector(n);
+             BackendArray<float> bx(b, x, in_off), bdy(b, dy, in_off),
+                 bdx(b, in_place ? 0 : n, out_off);
+             b.relu_backward(n, bx.data(), bdy.data(), in_place ? bdy.data() : bdx.data());
+             std::vector<double> want(static_cast<size_t>(n));
+             ref::relu_backward<float, double>(n, x.data(), dy.data(), want.data());
+             return std::vector<Comparison>{
+                 compare_exact("dx", in_place ? bdy.download() : bdx.download(), want)};
+           }});
     }
   }
   return cases;
