@@ -133,6 +133,9 @@ const std::array<Rgb, 12> kMask = {
     rgb255(240, 180, 200), rgb255(130, 130, 135), rgb255(40, 60, 120), rgb255(120, 190, 170),
     rgb255(215, 185, 160), rgb255(160, 40, 50),   rgb255(90, 120, 60), rgb255(200, 200, 190)};
 
+const std::array<Rgb, 3> kSurgical = {rgb255(160, 200, 230), rgb255(235, 240, 245),
+                                      rgb255(120, 190, 210)};
+
 void draw_background(Canvas& c, Rng& r) {
   const int n = c.size();
   const Rgb top = random_colour(r), bottom = mix(random_colour(r), top, 0.4f);
@@ -142,7 +145,7 @@ void draw_background(Canvas& c, Rng& r) {
   // Clutter, in image coordinates (a frame with unit scale, no tilt). Mask colours on purpose,
   // so "light blue or white somewhere" is no shortcut.
   const FaceFrame img{0, 0, 1, 1, 0};
-  const int shapes = 2 + static_cast<int>(r.below(6));
+  const int shapes = 1 + static_cast<int>(r.below(5));
   for (int i = 0; i < shapes; ++i) {
     const Rgb col = r.chance(0.3) ? pick(r, kMask) : random_colour(r);
     const float x = static_cast<float>(r.uniform(0, n)), y = static_cast<float>(r.uniform(0, n));
@@ -311,7 +314,7 @@ void draw_features(Canvas& c, const FaceFrame& f, const Face& face, Rng& r, bool
   const float mouth_v = nostril_v + static_cast<float>(r.uniform(0.22, 0.32));
   const float mouth_w = static_cast<float>(r.uniform(0.22, 0.36));
   const float curve = static_cast<float>(r.uniform(-0.1, 0.35));
-  const float thick = static_cast<float>(r.uniform(0.035, 0.07));
+  const float thick = static_cast<float>(r.uniform(0.05, 0.08));
   const bool open = r.chance(0.3);
   auto mouth_centre = [=](float u) {
     return mouth_v - curve * (1.f - (u / mouth_w) * (u / mouth_w)) * 0.3f;
@@ -350,14 +353,17 @@ void draw_features(Canvas& c, const FaceFrame& f, const Face& face, Rng& r, bool
 
 // Returns the top of the mask in face coordinates (to place straps).
 void draw_mask(Canvas& c, const FaceFrame& f, const Face& face, Rng& r) {
-  const int kind = static_cast<int>(r.below(3));  // 0 surgical, 1 cloth, 2 N95-like
+  // Surgical masks are the most common in photographs (and in the public sets), then cloth.
+  const double kind_draw = r.uniform();
+  const int kind = kind_draw < 0.45 ? 0 : kind_draw < 0.8 ? 1 : 2;  // surgical, cloth, N95-like
   // Coverage: top edge from the nose bridge to just under the nose tip.
   const float top =
       static_cast<float>(r.chance(0.15) ? r.uniform(0.12, 0.3) : r.uniform(-0.15, 0.1));
   const float bottom = face.h * static_cast<float>(r.uniform(0.93, 1.08));
   const float spread = static_cast<float>(r.uniform(1.02, 1.12));
   Rgb base = pick(r, kMask);
-  if (r.chance(0.15)) base = random_colour(r);
+  if (kind == 0 && r.chance(0.6)) base = pick(r, kSurgical);
+  if (r.chance(0.1)) base = random_colour(r);
   const Rgb second = r.chance(0.5) ? random_colour(r) : shade(base, 0.6f);
   const int pattern =
       kind == 1 ? static_cast<int>(r.below(5)) : 0;  // solid, stripes, dots, plaid, two-tone
@@ -412,6 +418,10 @@ void draw_mask(Canvas& c, const FaceFrame& f, const Face& face, Rng& r) {
     c.paint(f, -1.4f, -0.4f, 1.4f, bottom + 0.1f,
             segment(side * 0.85f, bottom - 0.25f, side * 1.02f, 0.1f, strap_t), solid(strap));
   }
+  // A soft shadow under the mask's lower edge: masks stand off the face.
+  c.paint(f, -1.3f, top - 0.2f, 1.3f, bottom + 0.2f,
+          [=](float u, float v) { return region(u * 0.98f, v - 0.06f); },
+          solid(rgb255(0, 0, 0)), 0.35f);
   c.paint(f, -1.3f, top - 0.2f, 1.3f, bottom + 0.1f, region, colour);
   if (kind == 0) {  // pleats and nose wire
     const Rgb pleat = shade(base, 0.8f);
@@ -503,24 +513,24 @@ RgbImage render_synthetic_face(uint64_t seed, uint64_t index, bool with_mask, in
   face.skin = mix(pick(r, kSkin), random_colour(r), 0.08f);
   face.hair = pick(r, kHair);
   face.lips =
-      mix(shade(face.skin, 0.75f), rgb255(170, 60, 70), static_cast<float>(r.uniform(0.2, 0.6)));
+      mix(shade(face.skin, 0.6f), rgb255(150, 40, 55), static_cast<float>(r.uniform(0.4, 0.8)));
   face.h = static_cast<float>(r.uniform(1.2, 1.45));
   face.jaw = static_cast<float>(r.uniform(0.0, 0.35));
 
   const float n = static_cast<float>(size);
   // Roughly centred faces, as a face detector's crops are (the public sets are such crops).
-  const float scale = n * static_cast<float>(r.uniform(0.23, 0.3));  // face half-width in pixels
+  const float scale = n * static_cast<float>(r.uniform(0.25, 0.31));  // face half-width in pixels
   const float angle = static_cast<float>(r.uniform(-0.25, 0.25));
   const FaceFrame frame{n * static_cast<float>(r.uniform(0.43, 0.57)),
                         n * static_cast<float>(r.uniform(0.42, 0.52)), scale, std::cos(angle),
                         std::sin(angle)};
   int hair_style = 0;
   draw_body_and_head(c, frame, face, r, &hair_style);
-  const bool beard = r.chance(0.18);
+  const bool beard = r.chance(0.1);
   draw_features(c, frame, face, r, beard);
   if (with_mask) {
     draw_mask(c, frame, face, r);
-  } else if (r.chance(0.2)) {
+  } else if (r.chance(0.12)) {
     draw_scarf(c, frame, face, r);
   }
   apply_lighting_and_noise(c, r);
