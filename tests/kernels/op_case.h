@@ -10,8 +10,8 @@
 //     relative to sum|terms| (not to |result|, which may cancel to ~0) that stays under 1e-6 for
 //     the sizes here (K up to 80000) with blocked or tree accumulation, so 1e-5 leaves ~10x room
 //     and still catches a dropped or doubled term (an error of order 1/n of the scale).
-//   kSoftmaxTolerance = 1e-5: softmax rows normwise; log-softmax and cross-entropy against the
-//     absolute-sum scale of their formulas.
+//   kSoftmaxTolerance = 1e-5: softmax outputs and cross-entropy probabilities row-normwise; the
+//     backward passes, log-softmax and the loss against the absolute-sum scale of their formulas.
 //   kElementwiseTolerance = 3e-7 relative (about 2.5 ulp): add/mul/scale are correctly rounded,
 //     axpy may be one fused multiply-add or two roundings, dropout's 1/(1-p) may be rounded
 //     differently.
@@ -38,7 +38,7 @@ constexpr double kOptimizerTolerance = 1e-6;
 struct OpCase {
   std::string op;       // the kernel, e.g. "conv2d_backward_data"
   std::string problem;  // the problem's name and shape
-  bool large = false;   // a seed-network layer (skipped by the reference self-test)
+  bool large = false;   // a seed-network layer: runs in the "[large]" test cases only
   std::function<std::vector<Comparison>(Backend&)> run;
 };
 

@@ -3,8 +3,9 @@
 // (1, 3, 7, 31, 33, 65, 127, 129), single-element edge cases, and the seed network's exact layer
 // shapes at batch 2. Every backend binary runs the same tables.
 //
-// `large` marks the seed-network layers: hundreds of millions of multiply-adds, there because
-// they are the shapes that matter; the reference-backend self-test skips them.
+// `large` marks the biggest seed-network layers (hundreds of millions of multiply-adds, or the
+// 328 MB fc7 weight): they run in separate "[large]" test cases, once per build rather than once
+// per SIMT schedule, and the reference-backend self-test skips them.
 #pragma once
 
 #include <cstdint>
