@@ -273,18 +273,38 @@ struct InputRows {
   };
 };
 
-// C(m = (n, pixel), ch) -> out[n, ch, pixel] (+ bias[ch]): GEMM rows are pixels of an NCHW tensor.
+// C(m = (n, pixel), ch) -> out[n, ch, pixel] (+ bias[ch]): GEMM rows are pixels of an NCHW
+// tensor, so lanes go along m and each thread writes its 4 consecutive pixels of a channel as one
+// float4 when the plane size keeps them inside one image and aligned (vec_ok).
 struct NchwOutput {
   float* out;
   int channels, plane;
   const float* bias;  // [channels] or null
+  bool vec_ok;        // out 16-byte aligned and plane % 4 == 0
 
-  __device__ void store(int m, int ch, const Pack<4>& v, int count) const {
-    const int n = m / plane, pixel = m % plane;
+  static constexpr bool kThreadsAlongM = true;
+
+  __device__ void store_quad(int m, int ch, const gemm::Quad& q, int rows, int cols) const {
+    const int n = m / plane, pixel = m - n * plane;
     float* p = out + (int64_t(n) * channels + ch) * plane + pixel;
     CNN_UNROLL
-    for (int j = 0; j < 4; ++j)
-      if (j < count) p[int64_t(j) * plane] = v.v[j] + (bias ? bias[ch + j] : 0.f);
+    for (int j = 0; j < 4; ++j) {
+      if (j >= cols) break;
+      const float b = bias ? bias[ch + j] : 0.f;
+      Pack<4> column;
+      CNN_UNROLL
+      for (int i = 0; i < 4; ++i) column.v[i] = q.row[i].v[j] + b;
+      if (rows == 4 && vec_ok) {  // m % 4 == 0 and plane % 4 == 0: same image, aligned
+        store_pack<4>(p + int64_t(j) * plane, column);
+      } else {
+        CNN_UNROLL
+        for (int i = 0; i < 4; ++i) {
+          if (i >= rows) break;
+          const int mi = m + i, ni = mi / plane;
+          out[(int64_t(ni) * channels + ch + j) * plane + (mi - ni * plane)] = column.v[i];
+        }
+      }
+    }
   }
 };
 
@@ -297,7 +317,8 @@ void conv2d_forward(const Conv2dShape& s, const float* x, const float* w, const 
   const InputPatches a{x,   s.C,        s.H,        s.W,     P,       Q, s.R,
                        s.S, s.stride_h, s.stride_w, s.pad_h, s.pad_w, M};
   const gemm::KContiguous b{w, CRS, s.K, is_aligned(w, 16) && CRS % 4 == 0};
-  gemm::run(M, s.K, CRS, a, b, NchwOutput{y, s.K, P * Q, bias}, stream);
+  const NchwOutput out{y, s.K, P * Q, bias, is_aligned(y, 16) && (P * Q) % 4 == 0};
+  gemm::run(M, s.K, CRS, a, b, out, stream);
 }
 
 void conv2d_backward_data(const Conv2dShape& s, const float* dy, const float* w, float* dx,
@@ -307,7 +328,8 @@ void conv2d_backward_data(const Conv2dShape& s, const float* dy, const float* w,
   const OutputGradPatches a{dy,  s.K,        s.H,        s.W,     P,       Q, s.R,
                             s.S, s.stride_h, s.stride_w, s.pad_h, s.pad_w, M};
   const WeightsByInputChannel b{w, s.C, s.R * s.S};
-  gemm::run(M, s.C, s.K * s.R * s.S, a, b, NchwOutput{dx, s.C, s.H * s.W, nullptr}, stream);
+  const NchwOutput out{dx, s.C, s.H * s.W, nullptr, is_aligned(dx, 16) && (s.H * s.W) % 4 == 0};
+  gemm::run(M, s.C, s.K * s.R * s.S, a, b, out, stream);
 }
 
 void conv2d_backward_weight(const Conv2dShape& s, const float* x, const float* dy, float* dw,

@@ -25,10 +25,15 @@
 //     void store(float* smem, int ld) const;        // registers -> smem tile [BK][ld]
 //   };
 // for an operand seen as ROWS x K ("rows" are m for A, n for B).
-// Epilogue policy provides `void store(int m, int n, const Pack<4>& v, int count) const` writing
-// C(m, n+j) = v.v[j] for j < count (count <= 4, n a multiple of 4 unless count == 1). Loops over
-// `count` are unrolled to 4 with a guard: a runtime-indexed register array would go to local
-// memory.
+// Epilogue policy provides
+//   static constexpr bool kThreadsAlongM;  // true: consecutive threads own consecutive m
+//   void store_quad(int m, int n, const Quad& q, int rows, int cols) const;
+// writing C(m+i, n+j) = q.row[i].v[j] for i < rows, j < cols (rows, cols <= 4; m and n multiples
+// of 4 except from the split-K reduce, which stores single elements). Whether consecutive threads
+// step along m or along n is the epilogue's choice because it decides which stores coalesce:
+// row-major C wants lanes along n, NCHW outputs (pixels = m are contiguous) want lanes along m.
+// Loops over rows/cols are unrolled to 4 with guards: a runtime-indexed register array would go
+// to local memory.
 #pragma once
 
 #include <algorithm>
@@ -50,10 +55,10 @@ struct Tile {
 };
 
 // The tile shapes the dispatcher chooses from (all 256 threads except Skinny's 128).
-using TileLarge = Tile<128, 128, 8, 8, 8>;   // big M and N: 64 FMAs per 2 smem float4 pairs
-using TileMedium = Tile<128, 64, 8, 8, 4>;   // N <= 64 (conv with 64 filters)
-using TileNarrow = Tile<128, 32, 8, 4, 4>;   // N <= 32 (first conv layers, conv dx with C <= 32)
-using TileSmall = Tile<64, 64, 8, 4, 4>;     // M <= 64 (batch-64 linear layers)
+using TileLarge = Tile<128, 128, 8, 8, 8>;  // big M and N: 64 FMAs per 2 smem float4 pairs
+using TileMedium = Tile<128, 64, 8, 8, 4>;  // N <= 64 (conv with 64 filters)
+using TileNarrow = Tile<128, 32, 8, 4, 4>;  // N <= 32 (first conv layers, conv dx with C <= 32)
+using TileSmall = Tile<64, 64, 8, 4, 4>;    // M <= 64 (batch-64 linear layers)
 using TileSkinny = Tile<16, 128, 8, 4, 4>;  // M <= 16 (tiny batches): little wasted work
 
 // ---- operand policies for plain row-major matrices ----
@@ -170,6 +175,11 @@ struct RowsContiguous {
   };
 };
 
+// A 4x4 block of results: row[i].v[j] = C(m + i, n + j).
+struct Quad {
+  Pack<4> row[4];
+};
+
 // ---- epilogue for a plain row-major C with an optional bias per column ----
 struct RowMajorOutput {
   float* c;
@@ -177,19 +187,26 @@ struct RowMajorOutput {
   const float* bias;  // [N] or null
   bool vec_ok;        // c 16-byte aligned and ldc % 4 == 0
 
-  __device__ void store(int m, int n, Pack<4> v, int count) const {
-    float* p = c + int64_t(m) * ldc + n;
-    if (bias) {
-      CNN_UNROLL
-      for (int j = 0; j < 4; ++j)
-        if (j < count) v.v[j] += bias[n + j];
-    }
-    if (count == 4 && vec_ok) {
-      store_pack<4>(p, v);
-    } else {
-      CNN_UNROLL
-      for (int j = 0; j < 4; ++j)
-        if (j < count) p[j] = v.v[j];
+  static constexpr bool kThreadsAlongM = false;  // rows are contiguous along n
+
+  __device__ void store_quad(int m, int n, const Quad& q, int rows, int cols) const {
+    CNN_UNROLL
+    for (int i = 0; i < 4; ++i) {
+      if (i >= rows) break;
+      Pack<4> v = q.row[i];
+      float* p = c + int64_t(m + i) * ldc + n;
+      if (bias) {
+        CNN_UNROLL
+        for (int j = 0; j < 4; ++j)
+          if (j < cols) v.v[j] += bias[n + j];
+      }
+      if (cols == 4 && vec_ok) {
+        store_pack<4>(p, v);
+      } else {
+        CNN_UNROLL
+        for (int j = 0; j < 4; ++j)
+          if (j < cols) p[j] = v.v[j];
+      }
     }
   }
 };
@@ -220,7 +237,10 @@ __global__ void __launch_bounds__(Cfg::kThreads)
   typename OperandA::template Fetcher<BM, BK, Cfg::kThreads> fetch_a(a, m0, tid);
   typename OperandB::template Fetcher<BN, BK, Cfg::kThreads> fetch_b(b, n0, tid);
 
-  const int ty = tid / Cfg::kThreadsN, tx = tid % Cfg::kThreadsN;
+  // (ty, tx) = this thread's row and column in the kThreadsM x kThreadsN thread grid.
+  constexpr bool kAlongM = Epilogue::kThreadsAlongM;
+  const int ty = kAlongM ? tid % Cfg::kThreadsM : tid / Cfg::kThreadsN;
+  const int tx = kAlongM ? tid / Cfg::kThreadsM : tid % Cfg::kThreadsN;
   float acc[TM][TN];
   CNN_UNROLL
   for (int i = 0; i < TM; ++i) CNN_UNROLL
@@ -270,24 +290,30 @@ __global__ void __launch_bounds__(Cfg::kThreads)
 
   float* slice = partial ? partial + int64_t(blockIdx.z) * M * N : nullptr;
   CNN_UNROLL
-  for (int i = 0; i < TM; ++i) {
-    const int m = m0 + (i / 4) * Cfg::kThreadsM * 4 + ty * 4 + i % 4;
+  for (int gm = 0; gm < TM / 4; ++gm) {
+    const int m = m0 + gm * Cfg::kThreadsM * 4 + ty * 4;
     if (m >= M) continue;
+    const int rows = min_of(4, M - m);
     CNN_UNROLL
-    for (int g = 0; g < TN / 4; ++g) {
-      const int n = n0 + g * Cfg::kThreadsN * 4 + tx * 4;
+    for (int gn = 0; gn < TN / 4; ++gn) {
+      const int n = n0 + gn * Cfg::kThreadsN * 4 + tx * 4;
       if (n >= N) continue;
-      const int count = min_of(4, N - n);
-      Pack<4> v;
+      const int cols = min_of(4, N - n);
+      Quad q;
       CNN_UNROLL
-      for (int j = 0; j < 4; ++j) v.v[j] = acc[i][g * 4 + j];
+      for (int i = 0; i < 4; ++i) CNN_UNROLL
+      for (int j = 0; j < 4; ++j) q.row[i].v[j] = acc[gm * 4 + i][gn * 4 + j];
       if (slice) {
-        float* p = slice + int64_t(m) * N + n;
         CNN_UNROLL
-        for (int j = 0; j < 4; ++j)
-          if (j < count) p[j] = v.v[j];
+        for (int i = 0; i < 4; ++i) {
+          if (i >= rows) break;
+          float* p = slice + int64_t(m + i) * N + n;
+          CNN_UNROLL
+          for (int j = 0; j < 4; ++j)
+            if (j < cols) p[j] = q.row[i].v[j];
+        }
       } else {
-        ep.store(m, n, v, count);
+        ep.store_quad(m, n, q, rows, cols);
       }
     }
   }
@@ -299,9 +325,9 @@ __global__ void splitk_reduce_kernel(int M, int N, int splits, const float* part
   const int64_t total = int64_t(M) * N;
   for (int64_t e = int64_t(blockIdx.x) * blockDim.x + threadIdx.x; e < total;
        e += int64_t(gridDim.x) * blockDim.x) {
-    Pack<4> sum = {{0.f, 0.f, 0.f, 0.f}};
-    for (int z = 0; z < splits; ++z) sum.v[0] += partial[z * total + e];
-    ep.store(int(e / N), int(e % N), sum, 1);
+    Quad q = {};
+    for (int z = 0; z < splits; ++z) q.row[0].v[0] += partial[z * total + e];
+    ep.store_quad(int(e / N), int(e % N), q, 1, 1);
   }
 }
 

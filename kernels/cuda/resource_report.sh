@@ -17,7 +17,7 @@ filt=$(dirname "$nvcc")/cu++filt
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-printf '%-90s %-6s %5s %7s %7s %7s\n' kernel arch regs smem_B spill_st spill_ld
+printf '%-100s %-6s %5s %7s %7s %7s\n' kernel arch regs smem_B spill_st spill_ld
 status=0
 for src in "$root"/kernels/cuda/*.cu; do
   for arch in ${archs//;/ }; do
@@ -41,10 +41,11 @@ for src in "$root"/kernels/cuda/*.cu; do
         print name, arch, regs, smem, st, ld; name = ""
       }' "$tmp/log" > "$tmp/rows"
     while read -r name sm_name regs smem st ld; do
+      # Demangle, drop namespaces, `void` and the parameter list: template arguments name the
+      # variant.
       pretty=$("$filt" "$name" | sed -e 's/cnn::kernels::cuda:://g' -e 's/(anonymous namespace):://g' \
-        -e 's/gemm:://g' -e 's/detail:://g')
-      [[ ${#pretty} -gt 90 ]] && pretty="${pretty:0:87}..."
-      printf '%-90s %-6s %5s %7s %7s %7s\n' "$pretty" "$sm_name" "$regs" "$smem" "$st" "$ld"
+        -e 's/gemm:://g' -e 's/detail:://g' -e 's/^void //' | perl -pe 's/\((?:[^()]++|(?0))*\)(?=\s*$)//')
+      printf '%-100s %-6s %5s %7s %7s %7s\n' "$pretty" "$sm_name" "$regs" "$smem" "$st" "$ld"
       if [[ $st != 0 || $ld != 0 ]]; then status=1; fi
     done < "$tmp/rows"
   done
