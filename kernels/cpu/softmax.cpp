@@ -8,6 +8,11 @@
 #include <cmath>
 #include <limits>
 
+// The kernels never read floating-point exception flags; without this, GCC keeps fast_exp's
+// clamping selects as branches (a comparison "could trap") and the exp loops stay scalar.
+#pragma GCC optimize("no-trapping-math")
+
+#include "kernels/cpu/fast_exp.h"
 #include "kernels/cpu/ops.h"
 #include "kernels/cpu/parallel.h"
 
@@ -28,7 +33,7 @@ RowStats row_stats(const float* x, int cols) {
   for (int j = 0; j < cols; ++j) m = x[j] > m ? x[j] : m;
   double sum = 0.0;
 #pragma omp simd reduction(+ : sum)
-  for (int j = 0; j < cols; ++j) sum += double(std::exp(x[j] - m));
+  for (int j = 0; j < cols; ++j) sum += double(fast_exp(x[j] - m));
   return {m, std::log(sum)};
 }
 
@@ -44,7 +49,7 @@ void softmax_forward(const SoftmaxShape& s, const float* x, float* y) {
     // absolute exponent error for logits around 1e4.
     const float lse = float(st.log_sum_exp);
 #pragma omp simd
-    for (int j = 0; j < s.cols; ++j) yr[j] = std::exp((xr[j] - st.max) - lse);
+    for (int j = 0; j < s.cols; ++j) yr[j] = fast_exp((xr[j] - st.max) - lse);
   }
 }
 
@@ -82,7 +87,7 @@ void log_softmax_backward(const SoftmaxShape& s, const float* y, const float* dy
     for (int j = 0; j < s.cols; ++j) sum += double(dy[row + j]);
     const float total = float(sum);
 #pragma omp simd
-    for (int j = 0; j < s.cols; ++j) dx[row + j] = dy[row + j] - std::exp(y[row + j]) * total;
+    for (int j = 0; j < s.cols; ++j) dx[row + j] = dy[row + j] - fast_exp(y[row + j]) * total;
   }
 }
 
@@ -97,7 +102,7 @@ void cross_entropy_forward(const SoftmaxShape& s, const float* logits, const int
     const RowStats st = row_stats(xr, s.cols);
     const float lse = float(st.log_sum_exp);
 #pragma omp simd
-    for (int j = 0; j < s.cols; ++j) pr[j] = std::exp((xr[j] - st.max) - lse);
+    for (int j = 0; j < s.cols; ++j) pr[j] = fast_exp((xr[j] - st.max) - lse);
     const int32_t label = labels[i];
     // -log softmax(x)[label] = max + lse - x[label], in double to keep small losses exact.
     total += (label < 0 || label >= s.cols) ? std::numeric_limits<double>::quiet_NaN()
