@@ -1,5 +1,5 @@
 // SIMT harness, part 3: runs one thread block. Each GPU thread is a fiber; the OS thread's own
-// stack is the scheduler. This is where barriers, warp rendezvous and the schedules live.
+// stack is the scheduler. This is where barriers and warp rendezvous live.
 //
 // How a block runs:
 //   phase loop: run every runnable fiber, in the schedule's order, until it parks (at a barrier or
@@ -17,8 +17,6 @@
 //   `width`), so out-of-range and cross-segment cases give the documented results. Reading a lane
 //   outside the mask is undefined in CUDA; here it yields all-one bits (NaN for float/double,
 //   -1 for integers), never a plausible value.
-// - Schedules reorder the fibers of a block between barriers: forward, reverse, or a permutation
-//   drawn per (seed, block, phase), so a random run is reproducible whatever OS thread runs it.
 #pragma once
 
 #include <algorithm>
@@ -33,6 +31,7 @@
 
 #include "kernels/simt/device_builtins.h"
 #include "kernels/simt/fiber.h"
+#include "kernels/simt/schedule.h"
 
 // The built-in index variables: per OS thread, rewritten by the scheduler before every switch.
 inline thread_local uint3 threadIdx;
@@ -41,49 +40,6 @@ inline thread_local dim3 blockDim;
 inline thread_local dim3 gridDim;
 
 namespace cnn::simt {
-
-// Order in which the fibers of a block run between barriers.
-struct Schedule {
-  enum class Kind { kForward, kReverse, kRandom };
-  Kind kind = Kind::kForward;
-  std::uint64_t seed = 0;
-};
-
-// Parses "forward" | "reverse" | "random:SEED"; aborts on anything else (a typo in CI must not
-// silently test the default order).
-inline Schedule parse_schedule(const char* text) {
-  Schedule s;
-  if (std::strcmp(text, "forward") == 0) return s;
-  if (std::strcmp(text, "reverse") == 0) {
-    s.kind = Schedule::Kind::kReverse;
-    return s;
-  }
-  if (std::strncmp(text, "random:", 7) == 0 && text[7] != '\0') {
-    char* end = nullptr;
-    s.kind = Schedule::Kind::kRandom;
-    s.seed = std::strtoull(text + 7, &end, 10);
-    if (*end == '\0') return s;
-  }
-  detail::fatal("CNN_SIMT_SCHEDULE must be forward, reverse or random:SEED");
-}
-
-namespace detail {
-inline Schedule& schedule_setting() {
-  static Schedule s = [] {
-    const char* env = std::getenv("CNN_SIMT_SCHEDULE");
-    return env ? parse_schedule(env) : Schedule{};
-  }();
-  return s;
-}
-}  // namespace detail
-
-// The schedule used by subsequent launches (host side; tests use it to try all orders in-process).
-inline void set_schedule(Schedule s) {
-  detail::schedule_setting() = s;
-}
-inline Schedule schedule() {
-  return detail::schedule_setting();
-}
 
 namespace detail {
 
@@ -118,13 +74,6 @@ struct BlockLaunch {
 };
 
 enum class WarpOp : std::uint8_t { kShflIdx, kShflUp, kShflDown, kShflXor, kVote, kSyncWarp };
-
-inline std::uint64_t splitmix64(std::uint64_t x) {
-  x += 0x9E3779B97F4A7C15ull;
-  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
-  x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
-  return x ^ (x >> 31);
-}
 
 class BlockRunner {
  public:
@@ -161,7 +110,7 @@ class BlockRunner {
     const std::uint64_t block_linear =
         block_idx.x + std::uint64_t{launch.grid.x} * (block_idx.y + launch.grid.y * block_idx.z);
     for (std::uint64_t phase = 0;; ++phase) {
-      make_order(n, launch.schedule, block_linear, phase);
+      schedule_order(launch.schedule, n, block_linear, phase, order_);
       for (bool ran = true; ran;) {
         ran = false;
         for (int t : order_) {
@@ -341,17 +290,6 @@ class BlockRunner {
     std::memset(dynamic_smem_, 0xFF, bytes);
   }
 
-  void make_order(int n, const Schedule& s, std::uint64_t block_linear, std::uint64_t phase) {
-    order_.resize(n);
-    for (int t = 0; t < n; ++t) order_[t] = s.kind == Schedule::Kind::kReverse ? n - 1 - t : t;
-    if (s.kind != Schedule::Kind::kRandom) return;
-    std::uint64_t state = splitmix64(s.seed ^ splitmix64(block_linear ^ splitmix64(phase)));
-    for (int i = n - 1; i > 0; --i) {  // Fisher-Yates
-      state = splitmix64(state);
-      std::swap(order_[i], order_[static_cast<int>(state % static_cast<std::uint64_t>(i + 1))]);
-    }
-  }
-
   void resume(int t) {
     current_ = t;
     threadIdx = threads_[t].idx;
@@ -473,7 +411,7 @@ class BlockRunner {
   std::vector<std::unique_ptr<Fiber>> fibers_;  // reused across blocks and launches
   std::vector<Thread> threads_;
   std::vector<Warp> warps_;
-  std::vector<int> order_;
+  std::vector<int> order_;  // of the current phase (schedule.h)
   int current_ = -1;
   int exited_ = 0;
   int barrier_arrived_ = 0;

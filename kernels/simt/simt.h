@@ -6,6 +6,7 @@
 // Parts, in dependency order:
 //   device_builtins.h  qualifiers, vector types, device math, min/max
 //   fiber.h            fcontext fibers with guarded, reused stacks (ASan-aware)
+//   schedule.h         forward / reverse / random run orders of a block's threads
 //   block_runner.h     one block: schedules, __syncthreads, warp rendezvous, diagnostics
 //   intrinsics.h       __syncthreads / __shfl_*_sync / votes / __syncwarp, CNN_DYN_SHARED
 //   atomics.h          atomicAdd and friends
@@ -24,3 +25,4 @@
 #include "kernels/simt/grid_executor.h"
 #include "kernels/simt/intrinsics.h"
 #include "kernels/simt/runtime_api.h"
+#include "kernels/simt/schedule.h"
