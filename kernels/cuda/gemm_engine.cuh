@@ -216,8 +216,10 @@ struct RowMajorOutput {
 // One BM x BN output tile per block; blockIdx.z picks the k slice [z*k_chunk, (z+1)*k_chunk).
 // With `partial` null the epilogue gets the result; otherwise the raw slice sum goes to
 // partial[z][M][N] for splitk_reduce_kernel.
+// The explicit minimum of 1 block per SM matters: without it ptxas for sm_75 aimed at full
+// occupancy (64 registers) for some variants and spilled.
 template <class Cfg, class OperandA, class OperandB, class Epilogue>
-__global__ void __launch_bounds__(Cfg::kThreads)
+__global__ void __launch_bounds__(Cfg::kThreads, 1)
     gemm_kernel(int M, int N, int K, int k_chunk, OperandA a, OperandB b, Epilogue ep,
                 float* partial) {
   constexpr int BM = Cfg::BM, BN = Cfg::BN, BK = Cfg::BK, TM = Cfg::TM, TN = Cfg::TN;
