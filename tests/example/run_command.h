@@ -16,8 +16,9 @@ struct CommandResult {
 };
 
 // Runs `args` (already shell-quoted where needed) after the binary path given at build time.
-inline CommandResult run_mask_classifier(const std::string& args) {
-  const std::string cmd = std::string("'") + MASK_CLASSIFIER_BINARY + "' " + args + " 2>&1";
+// env: optional "NAME=value ..." assignments for the command.
+inline CommandResult run_mask_classifier(const std::string& args, const std::string& env = "") {
+  const std::string cmd = env + " '" + MASK_CLASSIFIER_BINARY + "' " + args + " 2>&1";
   CommandResult r;
   FILE* pipe = popen(cmd.c_str(), "r");
   if (!pipe) return r;

@@ -72,7 +72,8 @@ TEST_CASE("training steps on the CUDA device match the CPU", "[example][cuda]") 
   double max_diff = 0, max_abs = 0;
   for (size_t t = 0; t < cpu.weights.size(); ++t) {
     for (size_t k = 0; k < cpu.weights[t].size(); ++k) {
-      max_diff = std::max(max_diff, static_cast<double>(std::abs(cpu.weights[t][k] - gpu.weights[t][k])));
+      max_diff =
+          std::max(max_diff, static_cast<double>(std::abs(cpu.weights[t][k] - gpu.weights[t][k])));
       max_abs = std::max(max_abs, static_cast<double>(std::abs(cpu.weights[t][k])));
     }
   }

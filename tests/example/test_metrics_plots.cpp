@@ -60,7 +60,8 @@ TEST_CASE("figures are written as decodable PNGs with content", "[example][plots
   const ClassificationMetrics m = compute_metrics(2, {0, 0, 1, 1}, {0, 1, 1, 1});
   REQUIRE(write_confusion_png((dir / kConfusionPng).string(), m, {"with_mask", "without_mask"}));
   std::vector<uint8_t> tile(100 * 100 * 3, 128);
-  std::vector<GridItem> items = {{tile.data(), 100, 100, 0, 0, 0.9f}, {tile.data(), 100, 100, 1, 0, 0.6f}};
+  std::vector<GridItem> items = {{tile.data(), 100, 100, 0, 0, 0.9f},
+                                 {tile.data(), 100, 100, 1, 0, 0.6f}};
   REQUIRE(write_prediction_grid((dir / kGridPng).string(), items, {"with_mask", "without_mask"}));
 
   for (const char* name : {kCurvesPng, kConfusionPng, kGridPng}) {
@@ -79,7 +80,8 @@ TEST_CASE("figures are written as decodable PNGs with content", "[example][plots
   const auto grid = cnn::data::decode_image_file((dir / kGridPng).string());
   bool red = false;
   for (size_t p = 0; p < grid.image.pixels.size() && !red; p += 3) {
-    red = grid.image.pixels[p] == 214 && grid.image.pixels[p + 1] == 39 && grid.image.pixels[p + 2] == 40;
+    red = grid.image.pixels[p] == 214 && grid.image.pixels[p + 1] == 39 &&
+          grid.image.pixels[p + 2] == 40;
   }
   CHECK(red);
   fs::remove_all(dir);
@@ -91,9 +93,13 @@ TEST_CASE("report.html links every figure and escapes text", "[example][report]"
   j["classes"] = {"with_mask", "without_mask"};
   j["val_accuracy"] = 0.975;
   j["data"] = "<script>alert(1)</script>";
-  j["epochs"] = nlohmann::json::array({{{"train_loss", 0.5}, {"val_loss", 0.4}, {"val_accuracy", 0.975},
-                                        {"seconds", 3.0}, {"images_per_second", 100.0}}});
-  j["skipped_files"] = nlohmann::json::array({{{"path", "a.webp"}, {"reason", "WebP is not supported"}}});
+  j["epochs"] = nlohmann::json::array({{{"train_loss", 0.5},
+                                        {"val_loss", 0.4},
+                                        {"val_accuracy", 0.975},
+                                        {"seconds", 3.0},
+                                        {"images_per_second", 100.0}}});
+  j["skipped_files"] =
+      nlohmann::json::array({{{"path", "a.webp"}, {"reason", "WebP is not supported"}}});
   REQUIRE(write_report_html(path.string(), j));
   std::ifstream in(path);
   std::stringstream ss;
