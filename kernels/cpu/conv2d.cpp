@@ -13,13 +13,16 @@
 
 #include <algorithm>
 #include <cstring>
+#include <string>
 #include <vector>
 
+#include "kernels/cpu/conv2d_direct.h"
 #include "kernels/cpu/im2col.h"
 #include "kernels/cpu/ops.h"
 #include "kernels/cpu/parallel.h"
 #include "kernels/cpu/scratch_buffer.h"
 #include "kernels/cpu/sgemm_internal.h"
+#include "kernels/cpu/sgemm_kernels.h"
 
 namespace cnn::kernels::cpu {
 
@@ -115,7 +118,17 @@ void conv2d_backward_data(const Conv2dShape& s, const float* dy, const float* w,
   });
 }
 
+bool use_direct_backward_weight(const Conv2dShape& s) {
+  return s.stride_h == 1 && s.stride_w == 1 && s.S == 3 && s.R <= 9 &&
+         int64_t(s.C) * s.R * s.S <= kDirectMaxCrs &&
+         std::string(selected_sgemm_kernel().name) == "avx512";
+}
+
 void conv2d_backward_weight(const Conv2dShape& s, const float* x, const float* dy, float* dw) {
+  if (use_direct_backward_weight(s)) {
+    conv2d_backward_weight_direct_avx512(s, x, dy, dw);
+    return;
+  }
   const Bands b = make_bands(s);
   const int P = s.P(), Q = s.Q(), K = s.K;
   const int64_t PQ = int64_t(P) * Q, wsize = s.weight_size();
