@@ -6,8 +6,10 @@
 // - A Fiber runs one body function forever; the body loops "run one GPU thread, report exit", so a
 //   fiber and its stack are reused for every block and launch on its OS thread (no mmap per
 //   launch).
-// - Stacks are mmap'ed with a PROT_NONE guard page below them: a kernel that overflows its stack
-//   (CNN_SIMT_STACK_KB, default 64) dies with SIGSEGV instead of corrupting a neighbour.
+// - Stacks are mmap'ed with a 64 KiB PROT_NONE guard region below them: a kernel that overflows
+//   its stack (CNN_SIMT_STACK_KB, default 64) dies with SIGSEGV instead of corrupting a neighbour.
+//   The guard is larger than one page so that a frame with a big local array cannot jump over it
+//   (it costs address space only).
 // - Under AddressSanitizer every switch is announced with __sanitizer_start_switch_fiber /
 //   __sanitizer_finish_switch_fiber, otherwise ASan's stack bookkeeping reports garbage.
 #pragma once
@@ -15,6 +17,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/context/detail/fcontext.hpp>
 #include <cstddef>
 #include <cstdio>
@@ -58,19 +61,20 @@ inline std::size_t fiber_stack_bytes() {
   return bytes;
 }
 
-// A fiber stack with a guard page at its low end (stacks grow down).
+// A fiber stack with a guard region at its low end (stacks grow down).
 class FiberStack {
  public:
   explicit FiberStack(std::size_t usable_bytes) {
     const std::size_t page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
+    const std::size_t guard = std::max<std::size_t>(page, 64 * 1024);
     usable_ = (usable_bytes + page - 1) / page * page;
-    mapped_ = usable_ + page;
+    mapped_ = usable_ + guard;
     void* p = mmap(nullptr, mapped_, PROT_READ | PROT_WRITE,
                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
     if (p == MAP_FAILED) fatal("mmap of a fiber stack failed");
-    if (mprotect(p, page, PROT_NONE) != 0) fatal("mprotect of a fiber stack guard page failed");
+    if (mprotect(p, guard, PROT_NONE) != 0) fatal("mprotect of a fiber stack guard failed");
     base_ = static_cast<char*>(p);
-    bottom_ = base_ + page;
+    bottom_ = base_ + guard;
   }
   ~FiberStack() {
 #if defined(CNN_SIMT_ASAN)

@@ -14,6 +14,7 @@ namespace cnn::simt::test {
 struct ChildOutcome {
   bool aborted = false;         // killed by SIGABRT
   bool exited_cleanly = false;  // returned normally, exit code 0
+  int signal = 0;               // the signal that killed it, if any
   std::string stderr_text;
 };
 
@@ -45,6 +46,7 @@ ChildOutcome run_in_child(Body body) {
   waitpid(pid, &status, 0);
   outcome.aborted = WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT;
   outcome.exited_cleanly = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+  outcome.signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
   return outcome;
 }
 

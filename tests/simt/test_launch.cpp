@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <csignal>
 #include <cstdint>
 #include <vector>
 
@@ -217,3 +218,30 @@ TEST_CASE("AddressSanitizer sees out-of-bounds accesses made by kernels", "[simt
   REQUIRE_THAT(stack.stderr_text, Catch::Contains("stack-buffer-overflow"));
 }
 #endif
+
+namespace {
+// Recursion with a 4 KiB frame that it touches: crosses any fiber stack within a few hundred calls.
+__device__ float deep(int depth) {
+  volatile float frame[1024];
+  frame[0] = static_cast<float>(depth);
+  frame[1023] = frame[0];
+  return depth == 0 ? frame[1023] : deep(depth - 1) + frame[1023];
+}
+
+__global__ void overflow_the_stack(float* out) {
+  out[threadIdx.x] = deep(100000);
+}
+}  // namespace
+
+TEST_CASE("a GPU thread that overflows its fiber stack dies instead of corrupting memory",
+          "[simt][launch][death]") {
+  const auto outcome = run_in_child([] {
+    DeviceBuffer<float> out(32);
+    launch(overflow_the_stack, dim3(1), dim3(32), 0, nullptr, out.get());
+  });
+#if defined(CNN_SIMT_ASAN)
+  REQUIRE_FALSE(outcome.exited_cleanly);  // ASan's SEGV handler reports and exits
+#else
+  REQUIRE(outcome.signal == SIGSEGV);
+#endif
+}
