@@ -52,32 +52,27 @@ float horizontal_sum(__m512 v) {
 // kRows is a template parameter and the 3 column shifts are immediates, so the 3*kRows <= 27
 // accumulators and the kRows row pointers all stay in registers.
 template <int kRows>
-inline void accumulate_rows(__m512 (&sum)[kRows][3], __m512 d, const float* const (&x_rows)[kRows],
-                            int q) {
-#pragma GCC unroll 9
-  for (int j = 0; j < kRows; ++j) {
-    sum[j][0] = _mm512_fmadd_ps(d, _mm512_loadu_ps(x_rows[j] + q), sum[j][0]);
-    sum[j][1] = _mm512_fmadd_ps(d, _mm512_loadu_ps(x_rows[j] + q + 1), sum[j][1]);
-    sum[j][2] = _mm512_fmadd_ps(d, _mm512_loadu_ps(x_rows[j] + q + 2), sum[j][2]);
-  }
-}
-
-template <int kRows>
 void correlate_rows(const float* xp, int row_stride, const int64_t* row_offset, const float* dy,
                     int P, int Q, float* out) {
-  __m512 sum[kRows][3];
-  for (int j = 0; j < kRows; ++j) sum[j][0] = sum[j][1] = sum[j][2] = _mm512_setzero_ps();
-  const int full = Q / 16 * 16;  // whole vectors; the tail is one masked vector
+  __m512 sum[kRows * 3];
+  for (int t = 0; t < kRows * 3; ++t) sum[t] = _mm512_setzero_ps();
+  const int full = Q / 16 * 16;
   const __mmask16 tail = __mmask16((1u << (Q - full)) - 1);
+  const int vectors = (Q + 15) / 16;
   for (int p = 0; p < P; ++p) {
-    const float* x_rows[kRows];
-    for (int j = 0; j < kRows; ++j) x_rows[j] = xp + int64_t(p) * row_stride + row_offset[j];
+    const float* x_row = xp + int64_t(p) * row_stride;
     const float* dy_row = dy + int64_t(p) * Q;
-    for (int q = 0; q < full; q += 16) accumulate_rows(sum, _mm512_loadu_ps(dy_row + q), x_rows, q);
-    if (tail) accumulate_rows(sum, _mm512_maskz_loadu_ps(tail, dy_row + full), x_rows, full);
+    for (int v = 0; v < vectors; ++v) {
+      const int q = 16 * v;
+      // One code path for full and tail vectors: a select, not a second copy of the loop body,
+      // keeps all 27 accumulators in registers.
+      const __m512 d = _mm512_maskz_loadu_ps(q < full ? __mmask16(0xffff) : tail, dy_row + q);
+#pragma GCC unroll 27
+      for (int t = 0; t < kRows * 3; ++t)
+        sum[t] = _mm512_fmadd_ps(d, _mm512_loadu_ps(x_row + row_offset[t / 3] + q + t % 3), sum[t]);
+    }
   }
-  for (int j = 0; j < kRows; ++j)
-    for (int so = 0; so < 3; ++so) out[j * 3 + so] = horizontal_sum(sum[j][so]);
+  for (int t = 0; t < kRows * 3; ++t) out[t] = horizontal_sum(sum[t]);
 }
 
 using CorrelateFn = void (*)(const float*, int, const int64_t*, const float*, int, int, float*);
