@@ -87,6 +87,29 @@ TEST_CASE("16x16-tiled SGEMM matches a CPU triple loop", "[simt][barrier]") {
   }
 }
 
+TEST_CASE("__shared__ is private to each block while blocks run in parallel", "[simt][barrier]") {
+  struct Kernel {
+    // Each thread stamps its slot with its block, then checks its neighbour's stamp after the
+    // barrier: a shared array visible to another block in flight would show foreign stamps.
+    static __global__ void stamp(int* foreign) {
+      __shared__ int slots[128];
+      const int t = threadIdx.x;
+      for (int round = 0; round < 8; ++round) {
+        slots[t] = static_cast<int>(blockIdx.x) * 1000 + round;
+        __syncthreads();
+        if (slots[(t + 1) % blockDim.x] != static_cast<int>(blockIdx.x) * 1000 + round) {
+          atomicAdd(foreign, 1);
+        }
+        __syncthreads();
+      }
+    }
+  };
+  DeviceBuffer<int> foreign(std::vector<int>{0});
+  launch(Kernel::stamp, dim3(256), dim3(128), 0, nullptr, foreign.get());
+  REQUIRE(cudaGetLastError() == cudaSuccess);
+  REQUIRE(foreign.to_host()[0] == 0);
+}
+
 TEST_CASE("a missing __syncthreads gives a wrong result under at least one schedule",
           "[simt][barrier][schedule]") {
   ScheduleGuard guard;
