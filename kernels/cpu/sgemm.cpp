@@ -40,9 +40,10 @@ namespace {
 // software prefetch (RegionPrefetcher), so the B block is kept small. Measured on the 2-core Zen 5
 // (one thread, CPU time, backward-data shape 64 x 80000 x 1024 whose weight streams from DRAM):
 // 256 KB blocks with prefetch reached 53-55% of peak, 2 MB blocks without prefetch 35-45%.
-constexpr int64_t kL1Budget = 48 << 10;       // one B micro-panel (kc = 256 for NR = 48)
-constexpr int64_t kL2Budget = 384 << 10;      // the A block
-constexpr int64_t kBBlockBudget = 256 << 10;  // the packed B block
+constexpr int64_t kL1Budget = 48 << 10;           // one B micro-panel (kc = 256 for NR = 48)
+constexpr int64_t kL2Budget = 384 << 10;          // the A block
+constexpr int64_t kBBlockBudget = 256 << 10;      // the packed B block
+constexpr int64_t kPackedAWholeBudget = 1 << 20;  // all of A, packed once (see gemm_block)
 constexpr int kMaxKc = 512;
 
 int round_up(int x, int multiple) {
@@ -125,9 +126,28 @@ void gemm_block(const SgemmMicroKernel& uk, int M, int N, int K, float alpha, Op
   }
   const Blocking bl = choose_blocking(uk, M, N, K);
   static thread_local ScratchBuffer a_buffer, b_buffer;
-  float* a_packed = a_buffer.get(size_t(bl.mc) * bl.kc);
+  // With several nc blocks, A would be re-packed for each; when all of A packs into
+  // kPackedAWholeBudget it is packed once, up front, into per-(pc, ic) blocks and reused.
+  const int64_t m_padded = round_up(M, uk.mr);
+  const bool pack_a_once = N > bl.nc && m_padded * K * 4 <= kPackedAWholeBudget;
+  float* a_packed = a_buffer.get(pack_a_once ? size_t(m_padded) * K : size_t(bl.mc) * bl.kc);
   float* b_packed = b_buffer.get(size_t(bl.nc) * bl.kc);
   alignas(64) float edge_tile[kMaxMicroTileFloats];
+  auto pack_a = [&](int ic, int mc, int pc, int kc, float* dst) {
+    if (uk.pack_a)
+      uk.pack_a(op.a, ic, mc, pc, kc, alpha, uk.mr, dst);
+    else
+      pack_a_panels(op.a, ic, mc, pc, kc, alpha, uk.mr, dst);
+  };
+  // Block (pc, ic) of the packed-once A: the blocks of one pc hold m_padded x kc floats.
+  auto a_block = [&](int ic, int pc, int kc) {
+    return a_packed + m_padded * pc + int64_t(ic) * kc;
+  };
+  if (pack_a_once)
+    for (int pc = 0; pc < K; pc += bl.kc)
+      for (int ic = 0; ic < M; ic += bl.mc)
+        pack_a(ic, std::min(bl.mc, M - ic), pc, std::min(bl.kc, K - pc),
+               a_block(ic, pc, std::min(bl.kc, K - pc)));
 
   for (int jc = 0; jc < N; jc += bl.nc) {
     const int nc = std::min(bl.nc, N - jc);
@@ -148,16 +168,17 @@ void gemm_block(const SgemmMicroKernel& uk, int M, int N, int K, float alpha, Op
       const int64_t lines_per_tile = next_b.total_lines() / tiles + 1;
       for (int ic = 0; ic < M; ic += bl.mc) {
         const int mc = std::min(bl.mc, M - ic);
-        if (uk.pack_a)
-          uk.pack_a(op.a, ic, mc, pc, kc, alpha, uk.mr, a_packed);
+        const float* a_block_packed = a_packed;
+        if (pack_a_once)
+          a_block_packed = a_block(ic, pc, kc);
         else
-          pack_a_panels(op.a, ic, mc, pc, kc, alpha, uk.mr, a_packed);
+          pack_a(ic, mc, pc, kc, a_packed);
         for (int jr = 0; jr < nc; jr += uk.nr) {
           const int cols = std::min(uk.nr, nc - jr);
           const float* b_panel = b_packed + int64_t(jr) * kc;
           for (int ir = 0; ir < mc; ir += uk.mr) {
             const int rows = std::min(uk.mr, mc - ir);
-            const float* a_panel = a_packed + int64_t(ir) * kc;
+            const float* a_panel = a_block_packed + int64_t(ir) * kc;
             float* c = op.c + int64_t(ic + ir) * op.ldc + (jc + jr);
             next_b.issue(lines_per_tile);
             if (rows == uk.mr && cols == uk.nr) {
