@@ -1,4 +1,5 @@
 // The fast CPU backend (kernels/cpu) as the Backend that test_kernels_cpu checks.
+#include <cstdio>
 #include <cstring>
 #include <new>
 
@@ -12,7 +13,11 @@ namespace host_ops = cnn::kernels::cpu;
 }  // namespace
 
 Backend& backend_under_test() {
-  static HostBackend backend("cpu");
+  static HostBackend backend = [] {
+    // Which micro-kernel the dispatcher picked decides which code paths these tests cover.
+    std::printf("cpu backend: %s SIMD micro-kernels\n", kernels::cpu::simd_level().c_str());
+    return HostBackend("cpu");
+  }();
   return backend;
 }
 
