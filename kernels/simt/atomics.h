@@ -23,31 +23,26 @@ inline T atomic_update(T* address, Op op) {
 
 }  // namespace cnn::simt::detail
 
-#define CNN_SIMT_INTEGER_ATOMICS(T)                                                         \
-  inline T atomicAdd(T* a, T v) {                                                           \
-    return __atomic_fetch_add(a, v, __ATOMIC_RELAXED);                                      \
-  }                                                                                         \
-  inline T atomicSub(T* a, T v) {                                                           \
-    return __atomic_fetch_sub(a, v, __ATOMIC_RELAXED);                                      \
-  }                                                                                         \
-  inline T atomicAnd(T* a, T v) {                                                           \
-    return __atomic_fetch_and(a, v, __ATOMIC_RELAXED);                                      \
-  }                                                                                         \
-  inline T atomicOr(T* a, T v) {                                                            \
-    return __atomic_fetch_or(a, v, __ATOMIC_RELAXED);                                       \
-  }                                                                                         \
-  inline T atomicXor(T* a, T v) {                                                           \
-    return __atomic_fetch_xor(a, v, __ATOMIC_RELAXED);                                      \
-  }                                                                                         \
-  inline T atomicExch(T* a, T v) {                                                          \
-    return __atomic_exchange_n(a, v, __ATOMIC_RELAXED);                                     \
-  }                                                                                         \
+// Exactly CUDA's overload set, so code that builds here also builds with nvcc: all operations for
+// int and unsigned int; no atomicSub for unsigned long long; only min/max for long long.
+#define CNN_SIMT_FETCH_ATOMIC(name, builtin, T) \
+  inline T name(T* a, T v) {                    \
+    return builtin(a, v, __ATOMIC_RELAXED);     \
+  }
+#define CNN_SIMT_MINMAX_ATOMICS(T)                                                          \
   inline T atomicMax(T* a, T v) {                                                           \
     return ::cnn::simt::detail::atomic_update(a, [v](T old) { return old < v ? v : old; }); \
   }                                                                                         \
   inline T atomicMin(T* a, T v) {                                                           \
     return ::cnn::simt::detail::atomic_update(a, [v](T old) { return v < old ? v : old; }); \
-  }                                                                                         \
+  }
+#define CNN_SIMT_INTEGER_ATOMICS(T)                                                         \
+  CNN_SIMT_FETCH_ATOMIC(atomicAdd, __atomic_fetch_add, T)                                   \
+  CNN_SIMT_FETCH_ATOMIC(atomicAnd, __atomic_fetch_and, T)                                   \
+  CNN_SIMT_FETCH_ATOMIC(atomicOr, __atomic_fetch_or, T)                                     \
+  CNN_SIMT_FETCH_ATOMIC(atomicXor, __atomic_fetch_xor, T)                                   \
+  CNN_SIMT_FETCH_ATOMIC(atomicExch, __atomic_exchange_n, T)                                 \
+  CNN_SIMT_MINMAX_ATOMICS(T)                                                                \
   inline T atomicCAS(T* a, T compare, T v) {                                                \
     __atomic_compare_exchange_n(a, &compare, v, false, __ATOMIC_RELAXED, __ATOMIC_RELAXED); \
     return compare; /* the old value, whether or not it matched */                          \
@@ -55,8 +50,12 @@ inline T atomic_update(T* address, Op op) {
 CNN_SIMT_INTEGER_ATOMICS(int)
 CNN_SIMT_INTEGER_ATOMICS(unsigned int)
 CNN_SIMT_INTEGER_ATOMICS(unsigned long long)
-CNN_SIMT_INTEGER_ATOMICS(long long)
+CNN_SIMT_FETCH_ATOMIC(atomicSub, __atomic_fetch_sub, int)
+CNN_SIMT_FETCH_ATOMIC(atomicSub, __atomic_fetch_sub, unsigned int)
+CNN_SIMT_MINMAX_ATOMICS(long long)
 #undef CNN_SIMT_INTEGER_ATOMICS
+#undef CNN_SIMT_MINMAX_ATOMICS
+#undef CNN_SIMT_FETCH_ATOMIC
 
 inline float atomicAdd(float* a, float v) {
   return ::cnn::simt::detail::atomic_update(a, [v](float old) { return old + v; });

@@ -7,9 +7,9 @@
 //   (the harness cannot poison it; see docs/simt.md).
 // - `__noinline__` expands to nothing: glibc and libstdc++ headers spell the GCC attribute
 //   `__attribute__((__noinline__))`, which any non-empty definition would break.
-// - Math uses exact libm functions. glibc already declares `__expf`, `__logf`, `__powf`, `__sinf`,
-//   `__cosf` (as aliases of expf...), so those come from <math.h>; the fast-math intrinsics are
-//   therefore more accurate here than on a GPU.
+// - Math uses exact libm functions, so the fast-math intrinsics are more accurate here than on a
+//   GPU. glibc's <math.h> declares `__expf`, `__logf`, `__sinf`... (internal names it does not
+//   export: calls fail to link), so those CUDA names are macros for functions of our own.
 // - `min`/`max` mirror CUDA's global overload set, so unqualified calls resolve as under nvcc.
 #pragma once
 
@@ -108,6 +108,52 @@ inline double2 make_double2(double x, double y) {
 inline constexpr int warpSize = 32;
 
 // ---- device math that libm does not already provide --------------------------------------------
+namespace cnn::simt::device_math {
+inline float fast_expf(float x) {
+  return ::expf(x);
+}
+inline float fast_exp10f(float x) {
+  return ::exp10f(x);
+}
+inline float fast_logf(float x) {
+  return ::logf(x);
+}
+inline float fast_log2f(float x) {
+  return ::log2f(x);
+}
+inline float fast_log10f(float x) {
+  return ::log10f(x);
+}
+inline float fast_powf(float x, float y) {
+  return ::powf(x, y);
+}
+inline float fast_sinf(float x) {
+  return ::sinf(x);
+}
+inline float fast_cosf(float x) {
+  return ::cosf(x);
+}
+inline float fast_tanf(float x) {
+  return ::tanf(x);
+}
+inline void fast_sincosf(float x, float* s, float* c) {
+  *s = ::sinf(x);
+  *c = ::cosf(x);
+}
+}  // namespace cnn::simt::device_math
+// Object-like, so `&__expf` works too; <math.h> is included above and guarded, so its own
+// declarations of these names are never seen again.
+#define __expf ::cnn::simt::device_math::fast_expf
+#define __exp10f ::cnn::simt::device_math::fast_exp10f
+#define __logf ::cnn::simt::device_math::fast_logf
+#define __log2f ::cnn::simt::device_math::fast_log2f
+#define __log10f ::cnn::simt::device_math::fast_log10f
+#define __powf ::cnn::simt::device_math::fast_powf
+#define __sinf ::cnn::simt::device_math::fast_sinf
+#define __cosf ::cnn::simt::device_math::fast_cosf
+#define __tanf ::cnn::simt::device_math::fast_tanf
+#define __sincosf ::cnn::simt::device_math::fast_sincosf
+
 inline float __fdividef(float a, float b) {
   return a / b;
 }
@@ -132,8 +178,9 @@ inline float __fmul_rn(float a, float b) {
 inline float __fmaf_rn(float a, float b, float c) {
   return ::fmaf(a, b, c);
 }
+// NaN saturates to 0, as on the GPU.
 inline float __saturatef(float x) {
-  return x < 0.0f ? 0.0f : (x > 1.0f ? 1.0f : x);
+  return x >= 1.0f ? 1.0f : (x > 0.0f ? x : 0.0f);
 }
 inline int __float2int_rn(float x) {
   return static_cast<int>(::nearbyintf(x));
