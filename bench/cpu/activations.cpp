@@ -14,7 +14,7 @@ using kernels::MaxPool2dShape;
 void relu_forward(benchmark::State& state, int64_t n) {
   const auto x = random_buffer(n, 1);
   std::vector<float> y(static_cast<size_t>(n));
-  const Stopwatch loop;
+  const LoopTimer loop(/*sample_peak=*/false);
   for (auto _ : state) {
     kernels::cpu::relu_forward(n, x.data(), y.data());
     benchmark::ClobberMemory();
@@ -25,7 +25,7 @@ void relu_forward(benchmark::State& state, int64_t n) {
 void relu_backward(benchmark::State& state, int64_t n) {
   const auto x = random_buffer(n, 1), dy = random_buffer(n, 2);
   std::vector<float> dx(static_cast<size_t>(n));
-  const Stopwatch loop;
+  const LoopTimer loop(/*sample_peak=*/false);
   for (auto _ : state) {
     kernels::cpu::relu_backward(n, x.data(), dy.data(), dx.data());
     benchmark::ClobberMemory();
@@ -37,7 +37,7 @@ void pool_forward(benchmark::State& state, MaxPool2dShape s) {
   const auto x = random_buffer(s.input_size(), 1);
   std::vector<float> y(size_t(s.output_size()));
   std::vector<int32_t> argmax(size_t(s.output_size()));
-  const Stopwatch loop;
+  const LoopTimer loop(/*sample_peak=*/false);
   for (auto _ : state) {
     kernels::cpu::max_pool2d_forward(s, x.data(), y.data(), argmax.data());
     benchmark::ClobberMemory();
@@ -50,7 +50,7 @@ void pool_backward(benchmark::State& state, MaxPool2dShape s) {
   std::vector<float> y(size_t(s.output_size())), dx(size_t(s.input_size()));
   std::vector<int32_t> argmax(size_t(s.output_size()));
   kernels::cpu::max_pool2d_forward(s, x.data(), y.data(), argmax.data());
-  const Stopwatch loop;
+  const LoopTimer loop(/*sample_peak=*/false);
   for (auto _ : state) {
     kernels::cpu::max_pool2d_backward(s, dy.data(), argmax.data(), dx.data());
     benchmark::ClobberMemory();

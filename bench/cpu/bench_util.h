@@ -61,27 +61,44 @@ inline kernels::LinearShape seed_fc2() {
 }
 constexpr int64_t kSeedParameters = 82'016'322;
 
-// Wall time of the timed loop, so fraction_of_peak can be printed as a plain number (a kIsRate
-// counter would print it as "x/s"). Start it right before `for (auto _ : state)`.
-class Stopwatch {
+// Start it right before `for (auto _ : state)`: samples the FMA peak (when the benchmark reports
+// FLOPs) and then times the loop, so fraction_of_peak can be a plain number (a kIsRate counter
+// would print "x/s") measured against a peak taken under the same machine load.
+class LoopTimer {
  public:
+  explicit LoopTimer(bool sample_peak = true)
+      : peak_(sample_peak ? sample_fma_peak() : PeakSample{}),
+        cpu_start_(process_cpu_seconds()),
+        start_(std::chrono::steady_clock::now()) {}
   double seconds() const {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   }
+  double cpu_seconds() const { return process_cpu_seconds() - cpu_start_; }
+  const PeakSample& peak() const { return peak_; }
 
  private:
-  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+  PeakSample peak_;
+  double cpu_start_;
+  std::chrono::steady_clock::time_point start_;
 };
 
-// Per-iteration work -> counters: "flops" (rate), "fraction_of_peak" (achieved FLOP/s over the
-// measured FMA peak) and bytes_per_second. flops == 0: FLOPs are not a meaningful measure here.
-inline void report(benchmark::State& state, const Stopwatch& loop, double flops, double bytes) {
-  const double iterations = double(state.iterations()), seconds = loop.seconds();
+// Per-iteration work -> counters: "flops" (rate), bytes_per_second, and two fractions of the
+// sampled FMA peak: "fraction_of_peak" in wall time (the headline number), and
+// "fraction_of_peak_cpu" = (FLOPs per CPU-second of this process, all threads) / (one core's peak
+// FLOPs per CPU-second), which does not count time the OS gave to other processes: on a shared
+// machine it is the better measure of the kernel itself (threads spinning at a barrier still
+// count against it). flops == 0: FLOPs are not a meaningful measure.
+inline void report(benchmark::State& state, const LoopTimer& loop, double flops, double bytes) {
+  const double iterations = double(state.iterations());
+  const double seconds = loop.seconds(), cpu_seconds = loop.cpu_seconds();
   if (flops > 0) {
     state.counters["flops"] = benchmark::Counter(flops * iterations, benchmark::Counter::kIsRate);
-    const double peak = measured_fma_peak_flops();
-    if (peak > 0 && seconds > 0)
-      state.counters["fraction_of_peak"] = flops * iterations / seconds / peak;
+    const PeakSample& peak = loop.peak();
+    if (peak.flops_per_second > 0 && seconds > 0)
+      state.counters["fraction_of_peak"] = flops * iterations / seconds / peak.flops_per_second;
+    if (peak.flops_per_cpu_second > 0 && cpu_seconds > 0)
+      state.counters["fraction_of_peak_cpu"] =
+          flops * iterations / cpu_seconds / peak.flops_per_cpu_second;
   }
   state.SetBytesProcessed(int64_t(bytes * iterations));
 }

@@ -22,7 +22,7 @@ void conv_forward(benchmark::State& state, Conv2dShape s) {
   const auto x = random_buffer(s.input_size(), 1), w = random_buffer(s.weight_size(), 2, -.1f, .1f);
   const auto bias = random_buffer(s.K, 3);
   std::vector<float> y(size_t(s.output_size()));
-  const Stopwatch loop;
+  const LoopTimer loop;
   for (auto _ : state) {
     kernels::cpu::conv2d_forward(s, x.data(), w.data(), bias.data(), y.data());
     benchmark::ClobberMemory();
@@ -33,7 +33,7 @@ void conv_forward(benchmark::State& state, Conv2dShape s) {
 void conv_backward_data(benchmark::State& state, Conv2dShape s) {
   const auto dy = random_buffer(s.output_size(), 1), w = random_buffer(s.weight_size(), 2);
   std::vector<float> dx(size_t(s.input_size()));
-  const Stopwatch loop;
+  const LoopTimer loop;
   for (auto _ : state) {
     kernels::cpu::conv2d_backward_data(s, dy.data(), w.data(), dx.data());
     benchmark::ClobberMemory();
@@ -44,7 +44,7 @@ void conv_backward_data(benchmark::State& state, Conv2dShape s) {
 void conv_backward_weight(benchmark::State& state, Conv2dShape s) {
   const auto x = random_buffer(s.input_size(), 1), dy = random_buffer(s.output_size(), 2);
   std::vector<float> dw(size_t(s.weight_size()));
-  const Stopwatch loop;
+  const LoopTimer loop;
   for (auto _ : state) {
     kernels::cpu::conv2d_backward_weight(s, x.data(), dy.data(), dw.data());
     benchmark::ClobberMemory();
@@ -55,7 +55,7 @@ void conv_backward_weight(benchmark::State& state, Conv2dShape s) {
 void conv_backward_bias(benchmark::State& state, Conv2dShape s) {
   const auto dy = random_buffer(s.output_size(), 1);
   std::vector<float> db(size_t(s.K));
-  const Stopwatch loop;
+  const LoopTimer loop;
   for (auto _ : state) {
     kernels::cpu::conv2d_backward_bias(s, dy.data(), db.data());
     benchmark::ClobberMemory();

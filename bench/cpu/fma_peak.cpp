@@ -1,12 +1,12 @@
-// BM_fma_peak_cpu and the cached peak (fma_peak.h). The peak is the best of several ~50 ms runs
-// (the first also warms the cores up to their sustained clock), so one unlucky time slice on a
-// shared machine does not set the yardstick.
+// BM_fma_peak_cpu and the peak sampler (fma_peak.h). A sample is the best of a few ~20 ms runs, so
+// one unlucky time slice on a shared machine does not set the yardstick.
 #include "bench/cpu/fma_peak.h"
 
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
 #include <chrono>
+#include <ctime>
 
 namespace cnn::bench {
 
@@ -19,27 +19,58 @@ bool has_avx2() {
   return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
 }
 
-double run_fma_chains(long iterations) {
-  return has_avx512() ? run_fma_chains_avx512(iterations) : run_fma_chains_avx2(iterations);
+double thread_cpu_seconds() {
+  timespec t{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return double(t.tv_sec) + 1e-9 * double(t.tv_nsec);
+}
+
+// One run on every OpenMP thread: total FLOPs, the sum of the per-thread wall rates, and the mean
+// of the per-thread CPU-time rates.
+struct ChainRun {
+  double flops = 0, flops_per_second = 0, flops_per_cpu_second = 0;
+};
+ChainRun run_fma_chains(long iterations) {
+  ChainRun run;
+  double flops = 0, rate = 0, cpu_rate = 0;
+  int threads = 0;
+#pragma omp parallel reduction(+ : flops, rate, cpu_rate, threads)
+  {
+    threads = 1;
+    const double cpu_start = thread_cpu_seconds();
+    const auto start = std::chrono::steady_clock::now();
+    const double f =
+        has_avx512() ? run_fma_chains_avx512(iterations) : run_fma_chains_avx2(iterations);
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    flops += f;
+    rate += f / seconds;
+    cpu_rate += f / (thread_cpu_seconds() - cpu_start);
+  }
+  run.flops = flops;
+  run.flops_per_second = rate;
+  run.flops_per_cpu_second = cpu_rate / threads;
+  return run;
 }
 
 }  // namespace
 
-double measured_fma_peak_flops() {
-  static const double peak = [] {
-    if (!has_avx512() && !has_avx2()) return 0.0;
-    constexpr long kIterations = 2'000'000;  // ~50 ms at 3 GHz
-    double best = 0;
-    for (int run = 0; run < 5; ++run) {
-      const auto start = std::chrono::steady_clock::now();
-      const double flops = run_fma_chains(kIterations);
-      const double seconds =
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      best = std::max(best, flops / seconds);
-    }
-    return best;
-  }();
-  return peak;
+double process_cpu_seconds() {
+  timespec t{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+  return double(t.tv_sec) + 1e-9 * double(t.tv_nsec);
+}
+
+PeakSample sample_fma_peak(int runs) {
+  PeakSample best;
+  if (!has_avx512() && !has_avx2()) return best;
+  constexpr long kIterations = 800'000;  // ~20 ms at 3 GHz
+  for (int i = 0; i < runs; ++i) {
+    const ChainRun run = run_fma_chains(kIterations);
+    best.flops_per_second = std::max(best.flops_per_second, run.flops_per_second);
+    best.flops_per_cpu_second = std::max(best.flops_per_cpu_second, run.flops_per_cpu_second);
+  }
+  return best;
 }
 
 namespace {
@@ -51,7 +82,7 @@ void BM_fma_peak_cpu(benchmark::State& state) {
   }
   constexpr long kIterations = 1'000'000;
   double flops = 0;
-  for (auto _ : state) flops += run_fma_chains(kIterations);
+  for (auto _ : state) flops += run_fma_chains(kIterations).flops;
   state.counters["flops"] = benchmark::Counter(flops, benchmark::Counter::kIsRate);
   state.SetLabel(has_avx512() ? "avx512" : "avx2");
 }

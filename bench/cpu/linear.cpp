@@ -22,7 +22,7 @@ void linear_forward(benchmark::State& state, LinearShape s) {
   const auto x = random_buffer(int64_t(s.M) * s.K, 1);
   const auto w = random_buffer(int64_t(s.N) * s.K, 2, -.01f, .01f), b = random_buffer(s.N, 3);
   std::vector<float> y(size_t(s.M) * s.N);
-  const Stopwatch loop;
+  const LoopTimer loop;
   for (auto _ : state) {
     kernels::cpu::linear_forward(s, x.data(), w.data(), b.data(), y.data());
     benchmark::ClobberMemory();
@@ -33,7 +33,7 @@ void linear_forward(benchmark::State& state, LinearShape s) {
 void linear_backward_data(benchmark::State& state, LinearShape s) {
   const auto dy = random_buffer(int64_t(s.M) * s.N, 1), w = random_buffer(int64_t(s.N) * s.K, 2);
   std::vector<float> dx(size_t(s.M) * s.K);
-  const Stopwatch loop;
+  const LoopTimer loop;
   for (auto _ : state) {
     kernels::cpu::linear_backward_data(s, dy.data(), w.data(), dx.data());
     benchmark::ClobberMemory();
@@ -44,7 +44,7 @@ void linear_backward_data(benchmark::State& state, LinearShape s) {
 void linear_backward_weight(benchmark::State& state, LinearShape s) {
   const auto dy = random_buffer(int64_t(s.M) * s.N, 1), x = random_buffer(int64_t(s.M) * s.K, 2);
   std::vector<float> dw(size_t(s.N) * s.K);
-  const Stopwatch loop;
+  const LoopTimer loop;
   for (auto _ : state) {
     kernels::cpu::linear_backward_weight(s, dy.data(), x.data(), dw.data());
     benchmark::ClobberMemory();
@@ -55,7 +55,7 @@ void linear_backward_weight(benchmark::State& state, LinearShape s) {
 void linear_backward_bias(benchmark::State& state, LinearShape s) {
   const auto dy = random_buffer(int64_t(s.M) * s.N, 1);
   std::vector<float> db(size_t(s.N));
-  const Stopwatch loop;
+  const LoopTimer loop;
   for (auto _ : state) {
     kernels::cpu::linear_backward_bias(s, dy.data(), db.data());
     benchmark::ClobberMemory();

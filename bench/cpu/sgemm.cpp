@@ -35,7 +35,7 @@ void BM_sgemm_cpu(benchmark::State& state) {
   const auto a = random_buffer(int64_t(M) * K, 1), b = random_buffer(int64_t(K) * N, 2);
   std::vector<float> c(size_t(M) * N);
   const int lda = g->trans_a ? M : K, ldb = g->trans_b ? K : N;
-  const Stopwatch loop;
+  const LoopTimer loop;
   for (auto _ : state) {
     kernels::cpu::sgemm(g->trans_a, g->trans_b, M, N, K, 1.f, a.data(), lda, b.data(), ldb, 0.f,
                         c.data(), N);

@@ -23,7 +23,7 @@ void cross_entropy_forward(benchmark::State& state, SoftmaxShape s) {
   const auto labels = labels_for(s);
   std::vector<float> probs(size_t(s.rows) * s.cols);
   float loss = 0;
-  const Stopwatch loop;
+  const LoopTimer loop(/*sample_peak=*/false);
   for (auto _ : state) {
     kernels::cpu::cross_entropy_forward(s, logits.data(), labels.data(), probs.data(), &loss);
     benchmark::DoNotOptimize(loss);
@@ -36,7 +36,7 @@ void cross_entropy_backward(benchmark::State& state, SoftmaxShape s) {
   const auto labels = labels_for(s);
   std::vector<float> dlogits(size_t(s.rows) * s.cols);
   const float dloss = 1.f;
-  const Stopwatch loop;
+  const LoopTimer loop(/*sample_peak=*/false);
   for (auto _ : state) {
     kernels::cpu::cross_entropy_backward(s, probs.data(), labels.data(), &dloss, dlogits.data());
     benchmark::ClobberMemory();
@@ -47,7 +47,7 @@ void cross_entropy_backward(benchmark::State& state, SoftmaxShape s) {
 void softmax_forward(benchmark::State& state, SoftmaxShape s) {
   const auto x = random_buffer(int64_t(s.rows) * s.cols, 1, -10.f, 10.f);
   std::vector<float> y(size_t(s.rows) * s.cols);
-  const Stopwatch loop;
+  const LoopTimer loop(/*sample_peak=*/false);
   for (auto _ : state) {
     kernels::cpu::softmax_forward(s, x.data(), y.data());
     benchmark::ClobberMemory();
@@ -59,7 +59,7 @@ void softmax_backward(benchmark::State& state, SoftmaxShape s) {
   const auto y = random_buffer(int64_t(s.rows) * s.cols, 1, 0.f, 1.f);
   const auto dy = random_buffer(int64_t(s.rows) * s.cols, 2);
   std::vector<float> dx(size_t(s.rows) * s.cols);
-  const Stopwatch loop;
+  const LoopTimer loop(/*sample_peak=*/false);
   for (auto _ : state) {
     kernels::cpu::softmax_backward(s, y.data(), dy.data(), dx.data());
     benchmark::ClobberMemory();
@@ -73,7 +73,7 @@ void sgd_update(benchmark::State& state) {
   const auto grad = random_buffer(n, 3, -1e-3f, 1e-3f);
   kernels::SgdParams p;
   p.lr = 1e-3f, p.momentum = 0.9f;
-  const Stopwatch loop;
+  const LoopTimer loop(/*sample_peak=*/false);
   for (auto _ : state) {
     kernels::cpu::sgd_update(n, p, param.data(), grad.data(), momentum.data());
     benchmark::ClobberMemory();
@@ -87,7 +87,7 @@ void adam_update(benchmark::State& state) {
   auto v = random_buffer(n, 3, 0.f, 0.f);
   const auto grad = random_buffer(n, 4, -1e-3f, 1e-3f);
   kernels::AdamParams p;
-  const Stopwatch loop;
+  const LoopTimer loop(/*sample_peak=*/false);
   for (auto _ : state) {
     kernels::cpu::adam_update(n, p, param.data(), grad.data(), m.data(), v.data());
     ++p.step;
