@@ -126,10 +126,14 @@ void gemm_block(const SgemmMicroKernel& uk, int M, int N, int K, float alpha, Op
   }
   const Blocking bl = choose_blocking(uk, M, N, K);
   static thread_local ScratchBuffer a_buffer, b_buffer;
-  // With several nc blocks, A would be re-packed for each; when all of A packs into
-  // kPackedAWholeBudget it is packed once, up front, into per-(pc, ic) blocks and reused.
+  // With several nc blocks, A would be re-packed for each. Two ways out:
+  //  - all of A packs into kPackedAWholeBudget: pack it once, up front, into per-(pc, ic) blocks;
+  //  - else, when A is a single mc block (small M: y = x w^T with x 64 x 80000), run pc outside jc
+  //    so each A block is packed once and serves every nc block; C (M x N, small) is then
+  //    revisited once per pc, from L2.
   const int64_t m_padded = round_up(M, uk.mr);
   const bool pack_a_once = N > bl.nc && m_padded * K * 4 <= kPackedAWholeBudget;
+  const bool k_outer = !pack_a_once && N > bl.nc && M <= bl.mc;
   float* a_packed = a_buffer.get(pack_a_once ? size_t(m_padded) * K : size_t(bl.mc) * bl.kc);
   float* b_packed = b_buffer.get(size_t(bl.nc) * bl.kc);
   alignas(64) float edge_tile[kMaxMicroTileFloats];
@@ -149,50 +153,72 @@ void gemm_block(const SgemmMicroKernel& uk, int M, int N, int K, float alpha, Op
         pack_a(ic, std::min(bl.mc, M - ic), pc, std::min(bl.kc, K - pc),
                a_block(ic, pc, std::min(bl.kc, K - pc)));
 
+  // C[:, jc:jc+nc] (+)= A[:, pc:pc+kc] * B[pc:pc+kc, jc:jc+nc], prefetching `next_b` (the source of
+  // the B block that comes next in loop order) a few lines per micro-tile.
+  auto multiply_block = [&](int jc, int nc, int pc, int kc, RegionPrefetcher next_b) {
+    const bool accumulate = pc > 0 || beta != 0.f;
+    if (op.b.trans && uk.pack_b_trans)
+      uk.pack_b_trans(op.b, pc, kc, jc, nc, uk.nr, b_packed);
+    else
+      pack_b_panels(op.b, pc, kc, jc, nc, uk.nr, b_packed);
+    const int64_t tiles = int64_t(ceil_div(M, uk.mr)) * ceil_div(nc, uk.nr);
+    const int64_t lines_per_tile = next_b.total_lines() / tiles + 1;
+    for (int ic = 0; ic < M; ic += bl.mc) {
+      const int mc = std::min(bl.mc, M - ic);
+      const float* a_block_packed = a_packed;
+      if (pack_a_once)
+        a_block_packed = a_block(ic, pc, kc);
+      else if (!k_outer)  // k_outer: the caller packed the only A block of this pc
+        pack_a(ic, mc, pc, kc, a_packed);
+      for (int jr = 0; jr < nc; jr += uk.nr) {
+        const int cols = std::min(uk.nr, nc - jr);
+        const float* b_panel = b_packed + int64_t(jr) * kc;
+        for (int ir = 0; ir < mc; ir += uk.mr) {
+          const int rows = std::min(uk.mr, mc - ir);
+          const float* a_panel = a_block_packed + int64_t(ir) * kc;
+          float* c = op.c + int64_t(ic + ir) * op.ldc + (jc + jr);
+          next_b.issue(lines_per_tile);
+          if (rows == uk.mr && cols == uk.nr) {
+            uk.run(kc, a_panel, b_panel, c, op.ldc, accumulate);
+            continue;
+          }
+          uk.run(kc, a_panel, b_panel, edge_tile, uk.nr, false);
+          for (int i = 0; i < rows; ++i)
+            for (int j = 0; j < cols; ++j)
+              c[i * op.ldc + j] = accumulate ? c[i * op.ldc + j] + edge_tile[i * uk.nr + j]
+                                             : edge_tile[i * uk.nr + j];
+        }
+      }
+    }
+  };
+  auto b_source = [&](int jc, int pc) {
+    return b_block_source(op.b, pc, std::min(bl.kc, K - pc), jc, std::min(bl.nc, N - jc));
+  };
+
+  if (k_outer) {
+    for (int pc = 0; pc < K; pc += bl.kc) {
+      const int kc = std::min(bl.kc, K - pc);
+      pack_a(0, M, pc, kc, a_packed);
+      for (int jc = 0; jc < N; jc += bl.nc) {
+        const int nc = std::min(bl.nc, N - jc);
+        // Next block in loop order: (jc + nc, pc), else (0, pc + kc).
+        multiply_block(jc, nc, pc, kc,
+                       jc + nc < N   ? b_source(jc + nc, pc)
+                       : pc + kc < K ? b_source(0, pc + kc)
+                                     : RegionPrefetcher());
+      }
+    }
+    return;
+  }
   for (int jc = 0; jc < N; jc += bl.nc) {
     const int nc = std::min(bl.nc, N - jc);
     for (int pc = 0; pc < K; pc += bl.kc) {
       const int kc = std::min(bl.kc, K - pc);
-      const bool accumulate = pc > 0 || beta != 0.f;
-      if (op.b.trans && uk.pack_b_trans)
-        uk.pack_b_trans(op.b, pc, kc, jc, nc, uk.nr, b_packed);
-      else
-        pack_b_panels(op.b, pc, kc, jc, nc, uk.nr, b_packed);
       // Next block in loop order: (jc, pc + kc), else (jc + nc, 0).
-      RegionPrefetcher next_b;
-      if (pc + kc < K)
-        next_b = b_block_source(op.b, pc + kc, std::min(bl.kc, K - pc - kc), jc, nc);
-      else if (jc + nc < N)
-        next_b = b_block_source(op.b, 0, std::min(bl.kc, K), jc + nc, std::min(bl.nc, N - jc - nc));
-      const int64_t tiles = int64_t(ceil_div(M, uk.mr)) * ceil_div(nc, uk.nr);
-      const int64_t lines_per_tile = next_b.total_lines() / tiles + 1;
-      for (int ic = 0; ic < M; ic += bl.mc) {
-        const int mc = std::min(bl.mc, M - ic);
-        const float* a_block_packed = a_packed;
-        if (pack_a_once)
-          a_block_packed = a_block(ic, pc, kc);
-        else
-          pack_a(ic, mc, pc, kc, a_packed);
-        for (int jr = 0; jr < nc; jr += uk.nr) {
-          const int cols = std::min(uk.nr, nc - jr);
-          const float* b_panel = b_packed + int64_t(jr) * kc;
-          for (int ir = 0; ir < mc; ir += uk.mr) {
-            const int rows = std::min(uk.mr, mc - ir);
-            const float* a_panel = a_block_packed + int64_t(ir) * kc;
-            float* c = op.c + int64_t(ic + ir) * op.ldc + (jc + jr);
-            next_b.issue(lines_per_tile);
-            if (rows == uk.mr && cols == uk.nr) {
-              uk.run(kc, a_panel, b_panel, c, op.ldc, accumulate);
-              continue;
-            }
-            uk.run(kc, a_panel, b_panel, edge_tile, uk.nr, false);
-            for (int i = 0; i < rows; ++i)
-              for (int j = 0; j < cols; ++j)
-                c[i * op.ldc + j] = accumulate ? c[i * op.ldc + j] + edge_tile[i * uk.nr + j]
-                                               : edge_tile[i * uk.nr + j];
-          }
-        }
-      }
+      multiply_block(jc, nc, pc, kc,
+                     pc + kc < K   ? b_source(jc, pc + kc)
+                     : jc + nc < N ? b_source(jc + nc, 0)
+                                   : RegionPrefetcher());
     }
   }
 }
