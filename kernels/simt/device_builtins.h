@@ -191,11 +191,50 @@ inline int __float2int_rz(float x) {
 inline float __int2float_rn(int x) {
   return static_cast<float>(x);
 }
+inline float __uint2float_rn(unsigned int x) {
+  return static_cast<float>(x);
+}
+inline unsigned int __float2uint_rn(float x) {
+  return static_cast<unsigned int>(::nearbyintf(x));
+}
+inline float __fsub_rn(float a, float b) {
+  return a - b;
+}
+inline float __fdiv_rn(float a, float b) {
+  return a / b;
+}
+inline float __frsqrt_rn(float x) {
+  return 1.0f / ::sqrtf(x);
+}
 
-// Read-only cache load: a plain load on the CPU.
+// Cache-hinted loads and stores: plain accesses on the CPU.
 template <typename T>
 inline T __ldg(const T* p) {
   return *p;
+}
+template <typename T>
+inline T __ldcg(const T* p) {
+  return *p;
+}
+template <typename T>
+inline T __ldcs(const T* p) {
+  return *p;
+}
+template <typename T>
+inline T __ldlu(const T* p) {
+  return *p;
+}
+template <typename T>
+inline void __stcg(T* p, T v) {
+  *p = v;
+}
+template <typename T>
+inline void __stcs(T* p, T v) {
+  *p = v;
+}
+template <typename T>
+inline void __stwt(T* p, T v) {
+  *p = v;
 }
 
 inline int __float_as_int(float x) {
