@@ -235,8 +235,8 @@ struct Split {
 
 // Chooses the thread grid tm x tn x tk (product = threads) with the lowest estimated per-thread
 // cost, in units of one scalar FMA: the (tile-padded) FMAs at ~16 per cycle, the packing of A
-// (re-done for every nc block) and B at ~1 element per cycle, and for tk > 1 the reduction of the
-// partial products. Ties prefer splitting C over splitting K.
+// and B at ~1 element per cycle, and for tk > 1 the reduction of the partial products. Ties
+// prefer splitting C over splitting K.
 Split choose_split(const SgemmMicroKernel& uk, int M, int N, int K, int threads) {
   Split best;
   double best_cost = std::numeric_limits<double>::max();
@@ -250,7 +250,9 @@ Split choose_split(const SgemmMicroKernel& uk, int M, int N, int K, int threads)
       const double k = ceil_div(K, tk);
       const Blocking bl = choose_blocking(uk, int(m), int(n), int(k));
       const double fma = m * n * k / 16.0;
-      const double pack = m * k * std::ceil(n / bl.nc) + n * k;
+      // A is packed once when it is small or a single mc block (gemm_block), else per nc block.
+      const bool a_packed_once = m * k * 4 <= kPackedAWholeBudget || m <= bl.mc;
+      const double pack = m * k * (a_packed_once ? 1.0 : std::ceil(n / bl.nc)) + n * k;
       const double reduce = tk > 1 ? 2.0 * M * N * tk / threads : 0.0;
       const double cost = fma + pack + reduce;
       if (cost < best_cost * 0.999) {
