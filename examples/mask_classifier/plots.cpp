@@ -151,19 +151,23 @@ bool write_confusion_png(const std::string& path, const ClassificationMetrics& m
 
 bool write_prediction_grid(const std::string& path, std::vector<GridItem> items,
                            const std::vector<std::string>& classes, size_t max_items) {
-  std::stable_partition(items.begin(), items.end(),
-                        [](const GridItem& g) { return g.truth != g.predicted; });
+  const size_t total = items.size();
+  // Wrong predictions first, but at most two thirds of the tiles, so correct ones show too.
+  const auto first_right = std::stable_partition(
+      items.begin(), items.end(), [](const GridItem& g) { return g.truth != g.predicted; });
+  const size_t wrong_total = static_cast<size_t>(first_right - items.begin());
+  const size_t wrong_shown = std::min(wrong_total, max_items * 2 / 3);
+  items.erase(items.begin() + static_cast<long>(wrong_shown), first_right);
   if (items.size() > max_items) items.resize(max_items);
   // Columns wider than the 100 px image so "pred without_mask 0.99" fits under it.
   const int cols = 8, tile = 100, col_w = 140, label_h = 30, pad = 6;
   const int rows = static_cast<int>((items.size() + cols - 1) / cols);
   const int header = 30;
   Canvas c(cols * col_w + pad, header + std::max(rows, 1) * (tile + label_h + pad) + pad);
-  size_t wrong = 0;
-  for (const GridItem& g : items) wrong += g.truth != g.predicted;
-  char title[128];
-  std::snprintf(title, sizeof title, "Validation images: %zu shown, %zu wrong (red, shown first)",
-                items.size(), wrong);
+  char title[160];
+  std::snprintf(title, sizeof title,
+                "Validation images: %zu of %zu wrong (red, shown first); %zu images shown",
+                wrong_total, total, items.size());
   c.text(pad, 8, title, colours::kBlack, 2);
   for (size_t i = 0; i < items.size(); ++i) {
     const GridItem& g = items[i];
