@@ -149,7 +149,7 @@ void conv2d_backward_weight(const Conv2dShape& s, const float* x, const float* d
          cols, 1.f, acc, int(b.crs));
   });
   if (threads > 1) {
-#pragma omp parallel for simd if (worth_parallel(wsize))
+#pragma omp parallel for simd if (parallel : worth_parallel(wsize))
     for (int64_t i = 0; i < wsize; ++i) {
       float sum = 0.f;
       for (int t = 0; t < threads; ++t) sum += partial[size_t(t * wsize + i)];

@@ -10,27 +10,27 @@
 namespace cnn::kernels::cpu {
 
 void fill(int64_t n, float value, float* x) {
-#pragma omp parallel for simd if (worth_parallel(n))
+#pragma omp parallel for simd if (parallel : worth_parallel(n))
   for (int64_t i = 0; i < n; ++i) x[i] = value;
 }
 
 void axpy(int64_t n, float alpha, const float* x, float* y) {
-#pragma omp parallel for simd if (worth_parallel(n))
+#pragma omp parallel for simd if (parallel : worth_parallel(n))
   for (int64_t i = 0; i < n; ++i) y[i] += alpha * x[i];
 }
 
 void scale(int64_t n, float alpha, float* x) {
-#pragma omp parallel for simd if (worth_parallel(n))
+#pragma omp parallel for simd if (parallel : worth_parallel(n))
   for (int64_t i = 0; i < n; ++i) x[i] *= alpha;
 }
 
 void add(int64_t n, const float* a, const float* b, float* out) {
-#pragma omp parallel for simd if (worth_parallel(n))
+#pragma omp parallel for simd if (parallel : worth_parallel(n))
   for (int64_t i = 0; i < n; ++i) out[i] = a[i] + b[i];
 }
 
 void mul(int64_t n, const float* a, const float* b, float* out) {
-#pragma omp parallel for simd if (worth_parallel(n))
+#pragma omp parallel for simd if (parallel : worth_parallel(n))
   for (int64_t i = 0; i < n; ++i) out[i] = a[i] * b[i];
 }
 
@@ -71,7 +71,7 @@ void sum_axis(int64_t outer, int64_t axis, int64_t inner, const float* x, float*
 
 void sum_squares(int64_t n, const float* x, float* out) {
   double acc = 0.0;
-#pragma omp parallel for simd reduction(+ : acc) if (worth_parallel(n))
+#pragma omp parallel for simd reduction(+ : acc) if (parallel : worth_parallel(n))
   for (int64_t i = 0; i < n; ++i) acc += double(x[i]) * double(x[i]);
   out[0] = float(acc);
 }

@@ -13,12 +13,12 @@ void sgd_update(int64_t n, const SgdParams& p, float* param, const float* grad,
   const float lr = p.lr, momentum = p.momentum, wd = p.weight_decay;
   const float grad_scale = 1.f - p.dampening;
   if (momentum == 0.f) {
-#pragma omp parallel for simd if (worth_parallel(n))
+#pragma omp parallel for simd if (parallel : worth_parallel(n))
     for (int64_t i = 0; i < n; ++i) param[i] -= lr * (grad[i] + wd * param[i]);
     return;
   }
   const bool nesterov = p.nesterov;
-#pragma omp parallel for simd if (worth_parallel(n))
+#pragma omp parallel for simd if (parallel : worth_parallel(n))
   for (int64_t i = 0; i < n; ++i) {
     const float g = grad[i] + wd * param[i];
     const float buf = momentum * momentum_buf[i] + grad_scale * g;
@@ -37,7 +37,7 @@ void adam_update(int64_t n, const AdamParams& p, float* param, const float* grad
   const float b1 = p.beta1, b2 = p.beta2, eps = p.eps, wd = p.weight_decay;
   const float decay = p.decoupled_weight_decay ? 1.f - p.lr * wd : 1.f;  // AdamW shrink
   const float coupled_wd = p.decoupled_weight_decay ? 0.f : wd;          // Adam: L2 in the grad
-#pragma omp parallel for simd if (worth_parallel(n))
+#pragma omp parallel for simd if (parallel : worth_parallel(n))
   for (int64_t i = 0; i < n; ++i) {
     const float w = param[i] * decay;
     const float g = grad[i] + coupled_wd * param[i];

@@ -14,6 +14,9 @@ namespace cnn::kernels::cpu {
 constexpr int64_t kParallelMinElements = int64_t(1) << 15;
 
 // True when a loop over n elements is worth an OpenMP team (and we are not already inside one).
+// In `parallel for simd` write `if (parallel : worth_parallel(n))`: a bare `if` also applies to the
+// simd construct (OpenMP 5), where it is re-evaluated inside the team, finds omp_in_parallel()
+// and turns vectorisation off.
 inline bool worth_parallel(int64_t n) {
   return n >= kParallelMinElements && !omp_in_parallel();
 }
