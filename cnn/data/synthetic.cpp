@@ -355,14 +355,14 @@ void draw_features(Canvas& c, const FaceFrame& f, const Face& face, Rng& r, bool
 void draw_mask(Canvas& c, const FaceFrame& f, const Face& face, Rng& r) {
   // Surgical masks are the most common in photographs (and in the public sets), then cloth.
   const double kind_draw = r.uniform();
-  const int kind = kind_draw < 0.45 ? 0 : kind_draw < 0.8 ? 1 : 2;  // surgical, cloth, N95-like
+  const int kind = kind_draw < 0.55 ? 0 : kind_draw < 0.85 ? 1 : 2;  // surgical, cloth, N95-like
   // Coverage: top edge from the nose bridge to just under the nose tip.
   const float top =
       static_cast<float>(r.chance(0.15) ? r.uniform(0.12, 0.3) : r.uniform(-0.15, 0.1));
   const float bottom = face.h * static_cast<float>(r.uniform(0.93, 1.08));
   const float spread = static_cast<float>(r.uniform(1.02, 1.12));
   Rgb base = pick(r, kMask);
-  if (kind == 0 && r.chance(0.6)) base = pick(r, kSurgical);
+  if (kind != 1 && r.chance(0.8)) base = pick(r, kSurgical);
   if (r.chance(0.1)) base = random_colour(r);
   const Rgb second = r.chance(0.5) ? random_colour(r) : shade(base, 0.6f);
   const int pattern =
