@@ -1,7 +1,8 @@
 // Small OpenMP helpers shared by the CPU kernels.
 //
-// Why a threshold: opening an OpenMP team costs a few microseconds, more than a whole loop over a
-// few thousand floats, so elementwise kernels only go parallel above kParallelMinElements.
+// Why a threshold: opening an OpenMP team costs a few microseconds on a quiet machine and
+// milliseconds on a loaded one (the sleeping workers must be scheduled), more than one core needs
+// for 256K floats (~50 us), so elementwise kernels only go parallel above kParallelMinElements.
 #pragma once
 
 #include <omp.h>
@@ -11,7 +12,7 @@
 namespace cnn::kernels::cpu {
 
 // Elementwise loops below this many elements run on the calling thread.
-constexpr int64_t kParallelMinElements = int64_t(1) << 15;
+constexpr int64_t kParallelMinElements = int64_t(1) << 18;
 
 // True when a loop over n elements is worth an OpenMP team (and we are not already inside one).
 // In `parallel for simd` write `if (parallel : worth_parallel(n))`: a bare `if` also applies to the
