@@ -41,6 +41,33 @@ int device_sm_count();
 // device several times over, never more than the work needs.
 int grid_stride_blocks(int64_t work, int threads);
 
+// Division by a divisor fixed at launch time as a multiply-high and a shift (Granlund and
+// Montgomery's round-up method, as in CUTLASS's FastDivmod): the implicit-GEMM fetchers split
+// every k index into (channel, tap) and every pixel index into (image, row, column) per tile, and
+// a hardware integer division costs about 20 instructions. Exact for 0 <= x < 2^31, d >= 1.
+struct FastDivmod {
+  int divisor = 1;
+  uint32_t multiplier = 0, shift = 0;
+
+  FastDivmod() = default;
+  explicit FastDivmod(int d) : divisor(d) {
+    if (d == 1) return;  // the multiplier would need 33 bits; div() special-cases it
+    int log2_ceil = 0;
+    while ((int64_t(1) << log2_ceil) < d) ++log2_ceil;
+    const uint32_t p = 31 + uint32_t(log2_ceil);
+    multiplier = uint32_t(((uint64_t(1) << p) + uint64_t(d) - 1) / uint64_t(d));
+    shift = p - 32;
+  }
+  __host__ __device__ int div(int x) const {
+    return divisor == 1 ? x : int(((uint64_t(uint32_t(x)) * multiplier) >> 32) >> shift);
+  }
+  // q = x / divisor, r = x % divisor.
+  __host__ __device__ void divmod(int x, int& q, int& r) const {
+    q = div(x);
+    r = x - q * divisor;
+  }
+};
+
 // True when p is aligned to `bytes` (a power of two).
 inline bool is_aligned(const void* p, int bytes) {
   return (reinterpret_cast<uintptr_t>(p) & uintptr_t(bytes - 1)) == 0;

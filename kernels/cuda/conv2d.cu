@@ -31,6 +31,7 @@ namespace {
 struct InputPatches {
   const float* x;
   int C, H, W, P, Q, R, S, stride_h, stride_w, pad_h, pad_w, M;
+  FastDivmod div_rs, div_s;  // by R*S and by S
 
   template <int ROWS, int BK, int THREADS>
   struct Fetcher {
@@ -40,12 +41,18 @@ struct InputPatches {
     static_assert(BK % kKStep == 0, "tile does not split evenly over the threads");
 
     const float* base;
-    int H, W, RS, S, h0, w0, row, k_local;
+    FastDivmod div_rs, div_s;
+    int H, W, h0, w0, row, k_local;
     bool valid;
     float r[kElems];
 
     __device__ Fetcher(const InputPatches& op, int row0, int tid)
-        : H(op.H), W(op.W), RS(op.R * op.S), S(op.S), row(tid % ROWS), k_local(tid / ROWS) {
+        : div_rs(op.div_rs),
+          div_s(op.div_s),
+          H(op.H),
+          W(op.W),
+          row(tid % ROWS),
+          k_local(tid / ROWS) {
       const int m = row0 + row;
       valid = m < op.M;
       const int pq_count = op.P * op.Q;
@@ -60,9 +67,10 @@ struct InputPatches {
       CNN_UNROLL
       for (int i = 0; i < kElems; ++i) {
         const int k = k0 + k_local + i * kKStep;
-        const int c = k / RS, rs = k - c * RS;
-        const int rr = rs / S;
-        const int h = h0 + rr, w = w0 + rs - rr * S;
+        int c, rs, rr, ss;
+        div_rs.divmod(k, c, rs);
+        div_s.divmod(rs, rr, ss);
+        const int h = h0 + rr, w = w0 + ss;
         const bool in =
             valid && k < k_end && unsigned(h) < unsigned(H) && unsigned(w) < unsigned(W);
         r[i] = in ? base[(int64_t(c) * H + h) * W + w] : 0.f;
@@ -81,6 +89,7 @@ struct InputPatches {
 struct OutputGradPatches {
   const float* dy;
   int K, H, W, P, Q, R, S, stride_h, stride_w, pad_h, pad_w, M;
+  FastDivmod div_rs, div_s;  // by R*S and by S
 
   template <int ROWS, int BK, int THREADS>
   struct Fetcher {
@@ -90,15 +99,16 @@ struct OutputGradPatches {
     static_assert(BK % kKStep == 0, "tile does not split evenly over the threads");
 
     const float* base;
-    int P, Q, RS, S, stride_h, stride_w, hp, wp, row, k_local;
+    FastDivmod div_rs, div_s;
+    int P, Q, stride_h, stride_w, hp, wp, row, k_local;
     bool valid;
     float r[kElems];
 
     __device__ Fetcher(const OutputGradPatches& op, int row0, int tid)
-        : P(op.P),
+        : div_rs(op.div_rs),
+          div_s(op.div_s),
+          P(op.P),
           Q(op.Q),
-          RS(op.R * op.S),
-          S(op.S),
           stride_h(op.stride_h),
           stride_w(op.stride_w),
           row(tid % ROWS),
@@ -117,9 +127,10 @@ struct OutputGradPatches {
       CNN_UNROLL
       for (int i = 0; i < kElems; ++i) {
         const int k = k0 + k_local + i * kKStep;
-        const int f = k / RS, rs = k - f * RS;
-        const int rr = rs / S;
-        const int th = hp - rr, tw = wp - (rs - rr * S);
+        int f, rs, rr, ss;
+        div_rs.divmod(k, f, rs);
+        div_s.divmod(rs, rr, ss);
+        const int th = hp - rr, tw = wp - ss;
         const int p = th / stride_h, q = tw / stride_w;
         const bool in = valid && k < k_end && th >= 0 && tw >= 0 && p * stride_h == th &&
                         q * stride_w == tw && p < P && q < Q;
@@ -138,6 +149,7 @@ struct OutputGradPatches {
 struct WeightsByInputChannel {
   const float* w;
   int C, RS;
+  FastDivmod div_rs;  // by RS
 
   template <int ROWS, int BK, int THREADS>
   struct Fetcher {
@@ -147,17 +159,25 @@ struct WeightsByInputChannel {
     static_assert(BK % kKStep == 0, "tile does not split evenly over the threads");
 
     const float* w;
+    FastDivmod div_rs;
     int C, RS, c, row, k_local;
     float r[kElems];
 
     __device__ Fetcher(const WeightsByInputChannel& op, int row0, int tid)
-        : w(op.w), C(op.C), RS(op.RS), c(row0 + tid % ROWS), row(tid % ROWS), k_local(tid / ROWS) {}
+        : w(op.w),
+          div_rs(op.div_rs),
+          C(op.C),
+          RS(op.RS),
+          c(row0 + tid % ROWS),
+          row(tid % ROWS),
+          k_local(tid / ROWS) {}
 
     __device__ void load(int k0, int k_end) {
       CNN_UNROLL
       for (int i = 0; i < kElems; ++i) {
         const int k = k0 + k_local + i * kKStep;
-        const int f = k / RS, rs = k - f * RS;
+        int f, rs;
+        div_rs.divmod(k, f, rs);
         r[i] = c < C && k < k_end ? w[(int64_t(f) * C + c) * RS + rs] : 0.f;
       }
     }
@@ -174,6 +194,7 @@ struct WeightsByInputChannel {
 struct OutputGradRows {
   const float* dy;
   int K, PQ;
+  FastDivmod div_pq;  // by PQ
 
   template <int ROWS, int BK, int THREADS>
   struct Fetcher {
@@ -183,16 +204,24 @@ struct OutputGradRows {
     static_assert(ROWS % kRowStep == 0, "tile does not split evenly over the threads");
 
     const float* dy;
+    FastDivmod div_pq;
     int K, PQ, row0, row, k_local;
     float r[kElems];
 
     __device__ Fetcher(const OutputGradRows& op, int row0_, int tid)
-        : dy(op.dy), K(op.K), PQ(op.PQ), row0(row0_), row(tid / BK), k_local(tid % BK) {}
+        : dy(op.dy),
+          div_pq(op.div_pq),
+          K(op.K),
+          PQ(op.PQ),
+          row0(row0_),
+          row(tid / BK),
+          k_local(tid % BK) {}
 
     __device__ void load(int k0, int k_end) {
       const int j = k0 + k_local;
       const bool in_k = j < k_end;
-      const int n = j / PQ, pq = j - n * PQ;
+      int n, pq;
+      div_pq.divmod(j, n, pq);
       const float* base = dy + int64_t(n) * K * PQ + pq;
       CNN_UNROLL
       for (int i = 0; i < kElems; ++i) {
@@ -213,6 +242,7 @@ struct OutputGradRows {
 struct InputRows {
   const float* x;
   int C, H, W, P, Q, R, S, stride_h, stride_w, pad_h, pad_w;
+  FastDivmod div_pq, div_q;  // by P*Q and by Q
 
   template <int ROWS, int BK, int THREADS>
   struct Fetcher {
@@ -222,17 +252,18 @@ struct InputRows {
     static_assert(ROWS % kRowStep == 0, "tile does not split evenly over the threads");
 
     const float* x;
-    int chw, H, W, Q, PQ, stride_h, stride_w, pad_h, pad_w, row, k_local;
+    FastDivmod div_pq, div_q;
+    int chw, H, W, stride_h, stride_w, pad_h, pad_w, row, k_local;
     int channel_offset[kElems], r_of[kElems], s_of[kElems];  // -1 offset marks rows past C*R*S
     float r[kElems];
 
     __device__ Fetcher(const InputRows& op, int row0, int tid)
         : x(op.x),
+          div_pq(op.div_pq),
+          div_q(op.div_q),
           chw(op.C * op.H * op.W),
           H(op.H),
           W(op.W),
-          Q(op.Q),
-          PQ(op.P * op.Q),
           stride_h(op.stride_h),
           stride_w(op.stride_w),
           pad_h(op.pad_h),
@@ -253,8 +284,9 @@ struct InputRows {
     __device__ void load(int k0, int k_end) {
       const int j = k0 + k_local;
       const bool in_k = j < k_end;
-      const int n = j / PQ, pq = j - n * PQ;
-      const int p = pq / Q, q = pq - p * Q;
+      int n, pq, p, q;
+      div_pq.divmod(j, n, pq);
+      div_q.divmod(pq, p, q);
       const int h0 = p * stride_h - pad_h, w0 = q * stride_w - pad_w;
       const float* base = x + int64_t(n) * chw;
       CNN_UNROLL
@@ -314,8 +346,9 @@ void conv2d_forward(const Conv2dShape& s, const float* x, const float* w, const 
                     float* y, cudaStream_t stream) {
   const int P = s.P(), Q = s.Q(), CRS = s.C * s.R * s.S;
   const int M = s.N * P * Q;
-  const InputPatches a{x,   s.C,        s.H,        s.W,     P,       Q, s.R,
-                       s.S, s.stride_h, s.stride_w, s.pad_h, s.pad_w, M};
+  const FastDivmod div_rs(s.R * s.S), div_s(s.S);
+  const InputPatches a{x,          s.C,        s.H,     s.W,     P, Q,      s.R,  s.S,
+                       s.stride_h, s.stride_w, s.pad_h, s.pad_w, M, div_rs, div_s};
   const gemm::KContiguous b{w, CRS, s.K, is_aligned(w, 16) && CRS % 4 == 0};
   const NchwOutput out{y, s.K, P * Q, bias, is_aligned(y, 16) && (P * Q) % 4 == 0};
   gemm::run(M, s.K, CRS, a, b, out, stream);
@@ -325,9 +358,10 @@ void conv2d_backward_data(const Conv2dShape& s, const float* dy, const float* w,
                           cudaStream_t stream) {
   const int P = s.P(), Q = s.Q();
   const int M = s.N * s.H * s.W;
-  const OutputGradPatches a{dy,  s.K,        s.H,        s.W,     P,       Q, s.R,
-                            s.S, s.stride_h, s.stride_w, s.pad_h, s.pad_w, M};
-  const WeightsByInputChannel b{w, s.C, s.R * s.S};
+  const FastDivmod div_rs(s.R * s.S), div_s(s.S);
+  const OutputGradPatches a{dy,         s.K,        s.H,     s.W,     P, Q,      s.R,  s.S,
+                            s.stride_h, s.stride_w, s.pad_h, s.pad_w, M, div_rs, div_s};
+  const WeightsByInputChannel b{w, s.C, s.R * s.S, div_rs};
   const NchwOutput out{dx, s.C, s.H * s.W, nullptr, is_aligned(dx, 16) && (s.H * s.W) % 4 == 0};
   gemm::run(M, s.C, s.K * s.R * s.S, a, b, out, stream);
 }
@@ -335,8 +369,10 @@ void conv2d_backward_data(const Conv2dShape& s, const float* dy, const float* w,
 void conv2d_backward_weight(const Conv2dShape& s, const float* x, const float* dy, float* dw,
                             cudaStream_t stream) {
   const int P = s.P(), Q = s.Q(), CRS = s.C * s.R * s.S;
-  const OutputGradRows a{dy, s.K, P * Q};
-  const InputRows b{x, s.C, s.H, s.W, P, Q, s.R, s.S, s.stride_h, s.stride_w, s.pad_h, s.pad_w};
+  const FastDivmod div_pq(P * Q), div_q(Q);
+  const OutputGradRows a{dy, s.K, P * Q, div_pq};
+  const InputRows b{x,   s.C,        s.H,        s.W,     P,       Q,      s.R,
+                    s.S, s.stride_h, s.stride_w, s.pad_h, s.pad_w, div_pq, div_q};
   const gemm::RowMajorOutput out{dw, CRS, nullptr, is_aligned(dw, 16) && CRS % 4 == 0};
   gemm::run(s.K, CRS, s.N * P * Q, a, b, out, stream);
 }
