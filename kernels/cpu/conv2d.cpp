@@ -8,7 +8,8 @@
 // Parallelism: (image, band) pairs are independent tasks for forward and backward-weight, each run
 // by one thread with the serial SGEMM; backward-data scatters (col2im) across band borders, so its
 // tasks are whole images. With fewer tasks than threads the loops go serial and the SGEMM itself
-// runs on all threads instead.
+// runs on all threads instead. Backward-weight of a layer with few input channels (the first
+// layer, C*R*S = 27) skips the lowering: see conv2d_direct.h.
 #include <omp.h>
 
 #include <algorithm>
