@@ -11,7 +11,7 @@
 
 namespace mask_classifier {
 
-// "auto": CUDA when a device is usable, else the CPU. "cuda" without a usable device is an
+// "auto": CUDA when a real GPU is usable, else the CPU (never the SIMT harness). "cuda" without a usable device is an
 // InputError (a CUDA request never silently runs on the CPU).
 cnn::Device select_device(const std::string& text);
 
