@@ -2,6 +2,7 @@
 #include "cnn/serialize/safetensors.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <limits>
