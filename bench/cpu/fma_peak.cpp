@@ -1,4 +1,4 @@
-// BM_fma_peak_cpu and the peak sampler (fma_peak.h). A sample is the best of a few ~20 ms runs, so
+// BM_fma_peak_cpu and the peak sampler (fma_peak.h). A sample is the best of a few ~3 ms runs, so
 // one unlucky time slice on a shared machine does not set the yardstick.
 #include "bench/cpu/fma_peak.h"
 
@@ -64,7 +64,8 @@ double process_cpu_seconds() {
 PeakSample sample_fma_peak(int runs) {
   PeakSample best;
   if (!has_avx512() && !has_avx2()) return best;
-  constexpr long kIterations = 800'000;  // ~20 ms at 3 GHz
+  // ~3 ms of AVX-512 FMAs per run: short enough to be rarely preempted.
+  constexpr long kIterations = 800'000;
   for (int i = 0; i < runs; ++i) {
     const ChainRun run = run_fma_chains(kIterations);
     best.flops_per_second = std::max(best.flops_per_second, run.flops_per_second);

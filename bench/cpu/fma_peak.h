@@ -4,7 +4,7 @@
 namespace cnn::bench {
 
 // FLOP/s of independent AVX-512 FMA chains (AVX2 on CPUs without AVX-512) on all OpenMP threads,
-// best of `runs` runs of about 20 ms each; 0 on CPUs with neither. Every benchmark that reports a
+// best of `runs` runs of a few ms each; 0 on CPUs with neither. Every benchmark that reports a
 // fraction of peak samples it right before its timed loop, so on a shared machine the yardstick
 // sees the same load as the measurement.
 // Each OpenMP thread times its own FMA loop, so a thread waiting for a preempted sibling does not
