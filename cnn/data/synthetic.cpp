@@ -147,7 +147,7 @@ void draw_background(Canvas& c, Rng& r) {
   const FaceFrame img{0, 0, 1, 1, 0};
   const int shapes = 1 + static_cast<int>(r.below(5));
   for (int i = 0; i < shapes; ++i) {
-    const Rgb col = r.chance(0.3) ? pick(r, kMask) : random_colour(r);
+    const Rgb col = r.chance(0.15) ? pick(r, kMask) : random_colour(r);
     const float x = static_cast<float>(r.uniform(0, n)), y = static_cast<float>(r.uniform(0, n));
     const float w = static_cast<float>(r.uniform(0.05, 0.35) * n),
                 h = static_cast<float>(r.uniform(0.05, 0.35) * n);
@@ -479,7 +479,7 @@ void draw_scarf(Canvas& c, const FaceFrame& f, const Face& face, Rng& r) {
 
 void apply_lighting_and_noise(Canvas& c, Rng& r) {
   const int n = c.size();
-  const float brightness = static_cast<float>(r.uniform(0.65, 1.25));
+  const float brightness = static_cast<float>(r.uniform(0.75, 1.2));
   const float grad = static_cast<float>(r.uniform(0, 0.6));
   const float dir = static_cast<float>(r.uniform(0, 6.2832));
   const float dx = std::cos(dir) * grad, dy = std::sin(dir) * grad;
@@ -487,7 +487,7 @@ void apply_lighting_and_noise(Canvas& c, Rng& r) {
                     static_cast<float>(r.uniform(0.85, 1.15)),
                     static_cast<float>(r.uniform(0.85, 1.15))};
   const float contrast = static_cast<float>(r.uniform(0.75, 1.2));
-  const float sigma = static_cast<float>(r.uniform(0, 0.04));
+  const float sigma = static_cast<float>(r.uniform(0, 0.03));
   for (int y = 0; y < n; ++y) {
     for (int x = 0; x < n; ++x) {
       const float light =
@@ -526,11 +526,11 @@ RgbImage render_synthetic_face(uint64_t seed, uint64_t index, bool with_mask, in
                         std::sin(angle)};
   int hair_style = 0;
   draw_body_and_head(c, frame, face, r, &hair_style);
-  const bool beard = r.chance(0.1);
+  const bool beard = r.chance(0.06);
   draw_features(c, frame, face, r, beard);
   if (with_mask) {
     draw_mask(c, frame, face, r);
-  } else if (r.chance(0.12)) {
+  } else if (r.chance(0.06)) {
     draw_scarf(c, frame, face, r);
   }
   apply_lighting_and_noise(c, r);
