@@ -11,9 +11,12 @@
 
 namespace cnn::kernels {
 
-// Output extent of a sliding window (floor mode, as PyTorch computes it).
+// Output extent of a sliding window (floor mode, as PyTorch computes it); 0 when the dilated
+// window does not fit in the padded input (C++ division truncates toward zero, so a negative span
+// must not reach the division).
 constexpr int window_output_size(int in, int kernel, int stride, int pad, int dilation = 1) {
-  return (in + 2 * pad - dilation * (kernel - 1) - 1) / stride + 1;
+  const int span = in + 2 * pad - dilation * (kernel - 1) - 1;
+  return span < 0 ? 0 : span / stride + 1;
 }
 
 // y[N,K,P,Q] = conv(x[N,C,H,W], w[K,C,R,S]) + b[K]
