@@ -419,9 +419,10 @@ void draw_mask(Canvas& c, const FaceFrame& f, const Face& face, Rng& r) {
             segment(side * 0.85f, bottom - 0.25f, side * 1.02f, 0.1f, strap_t), solid(strap));
   }
   // A soft shadow under the mask's lower edge: masks stand off the face.
-  c.paint(f, -1.3f, top - 0.2f, 1.3f, bottom + 0.2f,
-          [=](float u, float v) { return region(u * 0.98f, v - 0.06f); },
-          solid(rgb255(0, 0, 0)), 0.35f);
+  c.paint(
+      f, -1.3f, top - 0.2f, 1.3f, bottom + 0.2f,
+      [=](float u, float v) { return region(u * 0.98f, v - 0.06f); }, solid(rgb255(0, 0, 0)),
+      0.35f);
   c.paint(f, -1.3f, top - 0.2f, 1.3f, bottom + 0.1f, region, colour);
   if (kind == 0) {  // pleats and nose wire
     const Rgb pleat = shade(base, 0.8f);

@@ -11,8 +11,8 @@
 
 namespace mask_classifier {
 
-// "auto": CUDA when a real GPU is usable, else the CPU (never the SIMT harness). "cuda" without a usable device is an
-// InputError (a CUDA request never silently runs on the CPU).
+// "auto": CUDA when a real GPU is usable, else the CPU (never the SIMT harness). "cuda" without a
+// usable device is an InputError (a CUDA request never silently runs on the CPU).
 cnn::Device select_device(const std::string& text);
 
 struct Predictions {

@@ -1,6 +1,6 @@
 // The real face-mask photographs (../shared/data/facemask, outside the repository): every JPEG and
-// PNG decodes, the 3 WebP files are skipped and reported, nothing else is. Exits 77 (ctest: skipped)
-// when the folder is absent. A plain main, because Catch2 v2 cannot report "skipped".
+// PNG decodes, the 3 WebP files are skipped and reported, nothing else is. Exits 77 (ctest:
+// skipped) when the folder is absent. A plain main, because Catch2 v2 cannot report "skipped".
 #include <cstdio>
 #include <filesystem>
 #include <string>
@@ -29,7 +29,8 @@ int main() {
          "classes are with_mask, without_mask");
   expect(ds.skipped.size() == 3, "exactly 3 files skipped");
   for (const auto& s : ds.skipped) {
-    expect(s.reason == "WebP is not supported", s.path + " skipped as WebP (was: " + s.reason + ")");
+    expect(s.reason == "WebP is not supported",
+           s.path + " skipped as WebP (was: " + s.reason + ")");
   }
   expect(ds.size() + ds.skipped.size() == 4094, "4094 files in total");
   expect(ds.pixels.size() == ds.size() * 100 * 100 * 3, "every image resized to 100x100");
