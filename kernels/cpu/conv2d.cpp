@@ -54,18 +54,27 @@ using GemmFn = void (*)(bool, bool, int, int, int, float, const float*, int, con
 
 thread_local ScratchBuffer band_scratch;  // one im2col band per thread, kept across calls
 
+// How tasks map to threads. Dynamic balances load; static always gives thread t the same tasks,
+// which a per-thread accumulator needs for run-to-run bit-identical sums.
+enum class TaskSchedule { dynamic, fixed };
+
 // Runs body(task, gemm) for task in [0, tasks): in parallel with the serial GEMM when there are
 // enough tasks to keep every thread busy, else serially with the threaded GEMM. body also gets a
 // per-thread scratch buffer of scratch_floats floats and the executing thread's index.
 template <typename Body>
-void for_each_task(int64_t tasks, int64_t scratch_floats, Body body) {
+void for_each_task(int64_t tasks, int64_t scratch_floats, TaskSchedule schedule, Body body) {
   const int threads = available_threads();
   if (threads > 1 && tasks >= threads) {
 #pragma omp parallel
     {
       float* scratch = band_scratch.get(size_t(scratch_floats));
+      if (schedule == TaskSchedule::fixed) {
+#pragma omp for schedule(static)
+        for (int64_t t = 0; t < tasks; ++t) body(t, sgemm_serial, scratch, omp_get_thread_num());
+      } else {
 #pragma omp for schedule(dynamic, 1)
-      for (int64_t t = 0; t < tasks; ++t) body(t, sgemm_serial, scratch, omp_get_thread_num());
+        for (int64_t t = 0; t < tasks; ++t) body(t, sgemm_serial, scratch, omp_get_thread_num());
+      }
     }
   } else {
     float* scratch = band_scratch.get(size_t(scratch_floats));
@@ -80,7 +89,7 @@ void conv2d_forward(const Conv2dShape& s, const float* x, const float* w, const 
   const Bands b = make_bands(s);
   const int P = s.P(), Q = s.Q(), K = s.K;
   const int64_t PQ = int64_t(P) * Q;
-  for_each_task(int64_t(s.N) * b.per_image, b.crs * b.max_cols,
+  for_each_task(int64_t(s.N) * b.per_image, b.crs * b.max_cols, TaskSchedule::dynamic,
                 [&](int64_t task, GemmFn gemm, float* col, int) {
                   const int64_t n = task / b.per_image;
                   const int p0 = int(task % b.per_image) * b.rows_per_band;
@@ -105,18 +114,19 @@ void conv2d_backward_data(const Conv2dShape& s, const float* dy, const float* w,
   const int P = s.P(), Q = s.Q(), K = s.K;
   const int64_t PQ = int64_t(P) * Q, image = int64_t(s.C) * s.H * s.W;
   // Task = one image: col2im of neighbouring bands overlaps in dx (the kernel halo).
-  for_each_task(s.N, b.crs * b.max_cols, [&](int64_t n, GemmFn gemm, float* col, int) {
-    float* dxn = dx + n * image;
-    std::memset(dxn, 0, sizeof(float) * size_t(image));
-    for (int p0 = 0; p0 < P; p0 += b.rows_per_band) {
-      const int p1 = std::min(P, p0 + b.rows_per_band);
-      const int cols = (p1 - p0) * Q;
-      // dcol[CRS, cols] = w^T[CRS, K] * dy_band[K, cols]
-      gemm(true, false, int(b.crs), cols, K, 1.f, w, int(b.crs), dy + n * K * PQ + int64_t(p0) * Q,
-           int(PQ), 0.f, col, cols);
-      col2im_rows_add(s, col, p0, p1, dxn);
-    }
-  });
+  for_each_task(s.N, b.crs * b.max_cols, TaskSchedule::dynamic,
+                [&](int64_t n, GemmFn gemm, float* col, int) {
+                  float* dxn = dx + n * image;
+                  std::memset(dxn, 0, sizeof(float) * size_t(image));
+                  for (int p0 = 0; p0 < P; p0 += b.rows_per_band) {
+                    const int p1 = std::min(P, p0 + b.rows_per_band);
+                    const int cols = (p1 - p0) * Q;
+                    // dcol[CRS, cols] = w^T[CRS, K] * dy_band[K, cols]
+                    gemm(true, false, int(b.crs), cols, K, 1.f, w, int(b.crs),
+                         dy + n * K * PQ + int64_t(p0) * Q, int(PQ), 0.f, col, cols);
+                    col2im_rows_add(s, col, p0, p1, dxn);
+                  }
+                });
 }
 
 bool use_direct_backward_weight(const Conv2dShape& s) {
@@ -138,17 +148,19 @@ void conv2d_backward_weight(const Conv2dShape& s, const float* x, const float* d
   const int threads = tasks >= available_threads() ? available_threads() : 1;
   std::vector<float> partial(size_t(threads > 1 ? threads * wsize : 0), 0.f);
   std::memset(dw, 0, sizeof(float) * size_t(wsize));
-  for_each_task(tasks, b.crs * b.max_cols, [&](int64_t task, GemmFn gemm, float* col, int thread) {
-    const int64_t n = task / b.per_image;
-    const int p0 = int(task % b.per_image) * b.rows_per_band;
-    const int p1 = std::min(P, p0 + b.rows_per_band);
-    const int cols = (p1 - p0) * Q;
-    im2col_rows(s, x + n * int64_t(s.C) * s.H * s.W, p0, p1, col);
-    float* acc = threads > 1 ? partial.data() + thread * wsize : dw;
-    // dw[K, CRS] += dy_band[K, cols] * col[CRS, cols]^T
-    gemm(false, true, K, int(b.crs), cols, 1.f, dy + n * K * PQ + int64_t(p0) * Q, int(PQ), col,
-         cols, 1.f, acc, int(b.crs));
-  });
+  // Fixed schedule: each task always adds into the same thread's partial (deterministic dw).
+  for_each_task(tasks, b.crs * b.max_cols, TaskSchedule::fixed,
+                [&](int64_t task, GemmFn gemm, float* col, int thread) {
+                  const int64_t n = task / b.per_image;
+                  const int p0 = int(task % b.per_image) * b.rows_per_band;
+                  const int p1 = std::min(P, p0 + b.rows_per_band);
+                  const int cols = (p1 - p0) * Q;
+                  im2col_rows(s, x + n * int64_t(s.C) * s.H * s.W, p0, p1, col);
+                  float* acc = threads > 1 ? partial.data() + thread * wsize : dw;
+                  // dw[K, CRS] += dy_band[K, cols] * col[CRS, cols]^T
+                  gemm(false, true, K, int(b.crs), cols, 1.f, dy + n * K * PQ + int64_t(p0) * Q,
+                       int(PQ), col, cols, 1.f, acc, int(b.crs));
+                });
   if (threads > 1) {
 #pragma omp parallel for simd if (parallel : worth_parallel(wsize))
     for (int64_t i = 0; i < wsize; ++i) {

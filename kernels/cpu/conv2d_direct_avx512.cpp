@@ -141,7 +141,9 @@ void conv2d_backward_weight_direct_avx512(const Conv2dShape& s, const float* x, 
     float* xp = padded.get(size_t(padded_floats));
     double* acc = partial.data() + size_t(omp_get_thread_num()) * size_t(wsize);
     float sums[kMaxRows * 3];
-#pragma omp for schedule(dynamic, 1)
+    // Static schedule: image n always lands in the same thread's accumulator, so the result is
+    // bit-identical from run to run for a given thread count (resume and determinism rely on it).
+#pragma omp for schedule(static)
     for (int n = 0; n < s.N; ++n) {
       pad_image(s, x + n * image_in, row_stride, xp);
       for (int k = 0; k < s.K; ++k)
