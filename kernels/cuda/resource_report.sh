@@ -4,7 +4,8 @@
 # and spill loads. Exits non-zero if any kernel spills (design rule: 0 bytes of spills).
 #
 # usage: resource_report.sh NVCC REPO_ROOT        (the CMake target `kernel-resources` calls it)
-# env:   CUDA_ARCHS      CMake-style list, e.g. "75-real;80-real;90" (default: that list)
+# env:   CUDA_ARCHS      CMake-style list, e.g. "75-real;80-real;90" or "75-real,80-real,90"
+#                        (default: that list)
 #        CNN_NVCC_FLAGS  extra nvcc flags (optional)
 set -euo pipefail
 
@@ -20,7 +21,7 @@ trap 'rm -rf "$tmp"' EXIT
 printf '%-100s %-6s %5s %7s %7s %7s\n' kernel arch regs smem_B spill_st spill_ld
 status=0
 for src in "$root"/kernels/cuda/*.cu; do
-  for arch in ${archs//;/ }; do
+  for arch in ${archs//[;,]/ }; do
     sm=sm_${arch%%-*}
     # shellcheck disable=SC2086
     if ! "$nvcc" -std=c++17 --expt-relaxed-constexpr ${CNN_NVCC_FLAGS:-} -I"$root" -arch="$sm" \
