@@ -5,10 +5,12 @@
 // transpose, 64 shuffles) and stored as 16 full rows of the panel. Why it matters: y = x w^T of the
 // seed network packs all of w (82M floats) this way on every forward, and the scalar loop took
 // longer than the FMAs; conv2d's backward-weight packs both its operands transposed for every band.
-// GCC 12 reports a false -Wmaybe-uninitialized inside its own AVX-512 intrinsics
-// (_mm512_undefined_ps in unpack/shuffle; GCC bug 105593), so that warning is off for this file.
+// GCC 12 reports a false -Wmaybe-uninitialized (-Wuninitialized with -O2 -g) inside its own
+// AVX-512 intrinsics (_mm512_undefined_ps in unpack/shuffle; GCC bug 105593), so both warnings
+// are off for this file.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wuninitialized"
 #include <immintrin.h>
 
 #include <algorithm>
