@@ -20,6 +20,7 @@ trap 'rm -rf "$tmp"' EXIT
 
 printf '%-100s %-6s %5s %7s %7s %7s\n' kernel arch regs smem_B spill_st spill_ld
 status=0
+rows=0
 for src in "$root"/kernels/cuda/*.cu; do
   for arch in ${archs//[;,]/ }; do
     sm=sm_${arch%%-*}
@@ -48,8 +49,11 @@ for src in "$root"/kernels/cuda/*.cu; do
         -e 's/gemm:://g' -e 's/detail:://g' -e 's/^void //' | perl -pe 's/\((?:[^()]++|(?0))*\)(?=\s*$)//')
       printf '%-100s %-6s %5s %7s %7s %7s\n' "$pretty" "$sm_name" "$regs" "$smem" "$st" "$ld"
       if [[ $st != 0 || $ld != 0 ]]; then status=1; fi
+      rows=$((rows + 1))
     done < "$tmp/rows"
   done
 done
+# No rows means ptxas's output was not understood: fail rather than report "0 spills" for nothing.
+if [[ $rows == 0 ]]; then echo "resource_report: no kernel found in ptxas output" >&2; status=1; fi
 if [[ $status != 0 ]]; then echo "resource_report: some kernels spill registers" >&2; fi
 exit $status
