@@ -1,11 +1,11 @@
-// Storage allocation: aligned host memory for CPU, the caching allocator for CUDA (see
-// allocator.h for the size-class policy).
+// Storage allocation: one size-class caching allocator per device (see allocator.h for the policy
+// and why the CPU has one too). The cache is the same for both; only the backing calls differ.
 #include "cnn/allocator.h"
 
 #include <cstdlib>
 #include <map>
 #include <mutex>
-#include <new>
+#include <string>
 #include <vector>
 
 #include "cnn/detail/backend.h"
@@ -15,8 +15,6 @@ namespace cnn {
 namespace {
 
 constexpr size_t kHostAlignment = 64;  // a cache line; also what AVX-512 loads like
-
-#if defined(CNN_WITH_CUDA)
 constexpr size_t kSmallLimit = size_t(1) << 20;
 constexpr size_t kSmallRound = 512;
 constexpr size_t kLargeRound = size_t(2) << 20;
@@ -26,8 +24,18 @@ size_t size_class(size_t bytes) {
   return (bytes + round - 1) / round * round;
 }
 
-class CudaCachingAllocator {
+// Where blocks really come from. allocate returns nullptr when the memory is exhausted (and
+// throws for any other failure); release never fails.
+struct BackingMemory {
+  void* (*allocate)(size_t bytes);
+  void (*release)(void* ptr);
+  const char* out_of_memory;  // the start of the error message
+};
+
+class CachingAllocator {
  public:
+  explicit CachingAllocator(BackingMemory backing) : backing_(backing) {}
+
   void* allocate(size_t bytes) {
     const size_t cls = size_class(bytes == 0 ? 1 : bytes);
     std::lock_guard<std::mutex> lock(mutex_);
@@ -38,7 +46,7 @@ class CudaCachingAllocator {
       it->second.pop_back();
       stats_.cached_bytes -= static_cast<int64_t>(cls);
     } else {
-      ptr = device_malloc(cls, bytes);
+      ptr = allocate_backing(cls, bytes);
     }
     sizes_[ptr] = cls;
     stats_.bytes_in_use += static_cast<int64_t>(cls);
@@ -59,10 +67,10 @@ class CudaCachingAllocator {
 
   void empty_cache() {
     std::lock_guard<std::mutex> lock(mutex_);
-    free_cached_locked();
+    release_cached_locked();
   }
 
-  CudaMemoryStats stats() {
+  MemoryStats stats() {
     std::lock_guard<std::mutex> lock(mutex_);
     return stats_;
   }
@@ -73,44 +81,70 @@ class CudaCachingAllocator {
   }
 
  private:
-  void* device_malloc(size_t cls, size_t requested) {
-    void* ptr = nullptr;
-    cudaError_t err = cudaMalloc(&ptr, cls);
-    if (err == cudaErrorMemoryAllocation) {
+  void* allocate_backing(size_t cls, size_t requested) {
+    void* ptr = backing_.allocate(cls);
+    if (ptr == nullptr) {
       // Cached blocks of other size classes may be what is missing: return them and retry once.
-      (void)cudaGetLastError();
-      free_cached_locked();
-      err = cudaMalloc(&ptr, cls);
+      release_cached_locked();
+      ptr = backing_.allocate(cls);
     }
-    if (err == cudaErrorMemoryAllocation) {
-      (void)cudaGetLastError();
-      throw Error("CUDA out of memory: tried to allocate " + std::to_string(requested) +
-                  " bytes with " + std::to_string(stats_.bytes_in_use) +
+    if (ptr == nullptr) {
+      throw Error(std::string(backing_.out_of_memory) + ": tried to allocate " +
+                  std::to_string(requested) + " bytes with " +
+                  std::to_string(stats_.bytes_in_use) +
                   " bytes already in use by libcnn tensors; try a smaller batch size");
     }
-    detail::cuda_check(err, "cudaMalloc", __FILE__, __LINE__);
     ++stats_.device_allocations;
     return ptr;
   }
 
-  void free_cached_locked() {
+  void release_cached_locked() {
     for (auto& [cls, blocks] : free_) {
-      for (void* p : blocks) (void)cudaFree(p);  // errors here are unrecoverable and harmless
+      for (void* p : blocks) backing_.release(p);
       stats_.cached_bytes -= static_cast<int64_t>(cls * blocks.size());
       blocks.clear();
     }
   }
 
+  const BackingMemory backing_;
   std::mutex mutex_;
   std::map<size_t, std::vector<void*>> free_;
   std::map<void*, size_t> sizes_;
-  CudaMemoryStats stats_;
+  MemoryStats stats_;
 };
 
-CudaCachingAllocator& cuda_allocator() {
-  // Leaked on purpose: tensors in static objects may be destroyed after any allocator would be,
-  // and the driver reclaims device memory at process exit anyway.
-  static auto* allocator = new CudaCachingAllocator();
+void* host_allocate(size_t bytes) {
+  const size_t rounded = (bytes + kHostAlignment - 1) / kHostAlignment * kHostAlignment;
+  return std::aligned_alloc(kHostAlignment, rounded == 0 ? kHostAlignment : rounded);
+}
+
+// Allocators are leaked on purpose: tensors in static objects may be destroyed after any
+// allocator would be, and the OS (or driver) reclaims the memory at process exit anyway.
+CachingAllocator& cpu_allocator() {
+  static auto* allocator =
+      new CachingAllocator({host_allocate, std::free, "out of host memory"});
+  return *allocator;
+}
+
+#if defined(CNN_WITH_CUDA)
+void* device_allocate(size_t bytes) {
+  void* ptr = nullptr;
+  const cudaError_t err = cudaMalloc(&ptr, bytes);
+  if (err == cudaErrorMemoryAllocation) {
+    (void)cudaGetLastError();  // clear the sticky-free error so later checks see only new ones
+    return nullptr;
+  }
+  detail::cuda_check(err, "cudaMalloc", __FILE__, __LINE__);
+  return ptr;
+}
+
+void device_release(void* ptr) {
+  (void)cudaFree(ptr);  // errors here are unrecoverable and harmless
+}
+
+CachingAllocator& cuda_allocator() {
+  static auto* allocator =
+      new CachingAllocator({device_allocate, device_release, "CUDA out of memory"});
   return *allocator;
 }
 #endif
@@ -119,8 +153,7 @@ CudaCachingAllocator& cuda_allocator() {
 
 Storage::Storage(size_t nbytes, Device dev) : bytes(nbytes), device(dev) {
   if (dev.is_cpu()) {
-    const size_t rounded = (nbytes + kHostAlignment - 1) / kHostAlignment * kHostAlignment;
-    data = std::aligned_alloc(kHostAlignment, rounded == 0 ? kHostAlignment : rounded);
+    data = nbytes < kSmallLimit ? host_allocate(nbytes) : cpu_allocator().allocate(nbytes);
     if (data == nullptr) {
       throw Error("out of host memory: tried to allocate " + std::to_string(nbytes) +
                   " bytes; try a smaller batch size");
@@ -137,7 +170,11 @@ Storage::Storage(size_t nbytes, Device dev) : bytes(nbytes), device(dev) {
 
 Storage::~Storage() {
   if (device.is_cpu()) {
-    std::free(data);
+    if (bytes < kSmallLimit) {
+      std::free(data);
+    } else {
+      cpu_allocator().release(data);
+    }
     return;
   }
 #if defined(CNN_WITH_CUDA)
@@ -145,7 +182,7 @@ Storage::~Storage() {
 #endif
 }
 
-CudaMemoryStats cuda_memory_stats() {
+MemoryStats cuda_memory_stats() {
 #if defined(CNN_WITH_CUDA)
   return cuda_allocator().stats();
 #else
@@ -163,6 +200,14 @@ void cuda_reset_peak_memory() {
 #if defined(CNN_WITH_CUDA)
   cuda_allocator().reset_peak();
 #endif
+}
+
+MemoryStats cpu_memory_stats() {
+  return cpu_allocator().stats();
+}
+
+void cpu_empty_cache() {
+  cpu_allocator().empty_cache();
 }
 
 }  // namespace cnn

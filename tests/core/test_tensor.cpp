@@ -100,3 +100,32 @@ TEST_CASE("a CPU-only build refuses CUDA tensors loudly", "[tensor]") {
   REQUIRE_THROWS_WITH(Tensor::zeros({2}).to(Device::cuda()), Contains("built without CUDA"));
 }
 #endif
+
+TEST_CASE("large CPU tensors reuse cached blocks instead of going back to the system", "[tensor]") {
+  const int64_t n = (int64_t(3) << 20) + 1;  // 12 MiB + 4 B: glibc would mmap and munmap it
+  cpu_empty_cache();
+  const MemoryStats start = cpu_memory_stats();
+  const void* first = nullptr;
+  {
+    const Tensor a = Tensor::full({n}, 2.f);
+    first = a.data();
+    REQUIRE(cpu_memory_stats().bytes_in_use == start.bytes_in_use + (int64_t(14) << 20));
+  }
+  REQUIRE(cpu_memory_stats().cached_bytes == int64_t(14) << 20);  // rounded up to 2 MiB classes
+  const int64_t allocations = cpu_memory_stats().device_allocations;
+  for (int i = 0; i < 5; ++i) {
+    const Tensor b = Tensor::zeros({n});
+    REQUIRE(b.data() == first);  // the same block again...
+    REQUIRE(b.to_vector()[static_cast<size_t>(n) - 1] == 0.f);  // ...with the new contents
+  }
+  REQUIRE(cpu_memory_stats().device_allocations == allocations);
+  // Two live tensors of the class need a second block; small tensors bypass the cache.
+  {
+    const Tensor c = Tensor::ones({n}), d = Tensor::ones({n}), small = Tensor::ones({1000});
+    REQUIRE(cpu_memory_stats().device_allocations == allocations + 1);
+    REQUIRE(cpu_memory_stats().bytes_in_use == start.bytes_in_use + (int64_t(28) << 20));
+  }
+  REQUIRE(cpu_memory_stats().peak_bytes >= start.bytes_in_use + (int64_t(28) << 20));
+  cpu_empty_cache();
+  REQUIRE(cpu_memory_stats().cached_bytes == 0);
+}
