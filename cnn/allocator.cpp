@@ -90,8 +90,7 @@ class CachingAllocator {
     }
     if (ptr == nullptr) {
       throw Error(std::string(backing_.out_of_memory) + ": tried to allocate " +
-                  std::to_string(requested) + " bytes with " +
-                  std::to_string(stats_.bytes_in_use) +
+                  std::to_string(requested) + " bytes with " + std::to_string(stats_.bytes_in_use) +
                   " bytes already in use by libcnn tensors; try a smaller batch size");
     }
     ++stats_.device_allocations;
@@ -121,8 +120,7 @@ void* host_allocate(size_t bytes) {
 // Allocators are leaked on purpose: tensors in static objects may be destroyed after any
 // allocator would be, and the OS (or driver) reclaims the memory at process exit anyway.
 CachingAllocator& cpu_allocator() {
-  static auto* allocator =
-      new CachingAllocator({host_allocate, std::free, "out of host memory"});
+  static auto* allocator = new CachingAllocator({host_allocate, std::free, "out of host memory"});
   return *allocator;
 }
 

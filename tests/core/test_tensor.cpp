@@ -115,7 +115,7 @@ TEST_CASE("large CPU tensors reuse cached blocks instead of going back to the sy
   const int64_t allocations = cpu_memory_stats().device_allocations;
   for (int i = 0; i < 5; ++i) {
     const Tensor b = Tensor::zeros({n});
-    REQUIRE(b.data() == first);  // the same block again...
+    REQUIRE(b.data() == first);                                 // the same block again...
     REQUIRE(b.to_vector()[static_cast<size_t>(n) - 1] == 0.f);  // ...with the new contents
   }
   REQUIRE(cpu_memory_stats().device_allocations == allocations);
