@@ -60,6 +60,12 @@ void ProgressBar::finish(const std::string& extra) {
   draw(done_ = std::max(done_, total_), extra, true);
 }
 
+void ProgressBar::stop(const std::string& extra) {
+  if (finished_) return;
+  finished_ = true;
+  draw(done_, extra, true);
+}
+
 void ProgressBar::draw(size_t done, const std::string& extra, bool final) {
   constexpr int kWidth = 24;
   const double frac = total_ ? static_cast<double>(done) / static_cast<double>(total_) : 1.0;

@@ -21,8 +21,11 @@ class ProgressBar {
 
   // done = units finished so far; extra is appended (e.g. "loss 0.213").
   void update(size_t done, const std::string& extra = "");
-  // Draws the final state and ends the line. Called by the destructor if not called before.
+  // Draws the final state (all units done) and ends the line. Called by the destructor if not
+  // called before.
   void finish(const std::string& extra = "");
+  // Ends the line where the work stopped (interrupted, failed): the count stays as it is.
+  void stop(const std::string& extra);
   // Units per second since construction.
   double rate() const;
 

@@ -206,7 +206,7 @@ int run_train(const TrainOptions& o) {
       const cnn::Tensor loss = cnn::cross_entropy(logits, batch.labels);
       const float loss_value = loss.item();
       if (!std::isfinite(loss_value)) {
-        if (bar) bar->finish("stopped");
+        if (bar) bar->stop("stopped");
         std::fprintf(stderr,
                      "error: the training loss became %f at epoch %lld step %zu; stopping. The "
                      "weights were not updated with it; the last good checkpoint is %s. Try a "
@@ -234,7 +234,7 @@ int run_train(const TrainOptions& o) {
       if (g_interrupted) break;
     }
     if (g_interrupted) {
-      if (bar) bar->finish("interrupted");
+      if (bar) bar->stop("interrupted");
       const fs::path path = run_dir / "interrupted.safetensors";
       cnn::serialize::save_checkpoint(path.string(), *model, *optimizer,
                                       cnn::serialize::TrainingState{epoch}, &gen);

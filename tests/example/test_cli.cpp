@@ -275,3 +275,49 @@ TEST_CASE("resume after an epoch gives the same final weights as an uninterrupte
   // The resumed run reports both epochs.
   CHECK(read_json(resumed / "metrics.json")["epochs"].size() == 2);
 }
+
+TEST_CASE("Ctrl-C finishes the current step, saves a checkpoint and the run resumes from it",
+          "[example][interrupt]") {
+  const fs::path run = kTmp / "interrupted";
+  // Not --quiet: the progress bar's first line (printed after the first step, once the SIGINT
+  // handler is installed) tells the test that training is under way.
+  const std::string common = "train " + kReduced + " --synthetic-count 2000 --val 200 --seed 5 ";
+  const std::string args = common + "--epochs 3 --out " + q(run);
+  test_support::RunningMaskClassifier p(
+      std::regex_replace(args, std::regex(" --quiet"), std::string()));
+  REQUIRE(p.started());
+  const bool training = p.wait_for("epoch 1/3 [");
+  INFO(p.output_so_far());
+  REQUIRE(training);
+  const auto t0 = std::chrono::steady_clock::now();
+  p.send(SIGINT);
+  const auto r = p.finish();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  INFO(r.output);
+  CHECK(r.exit_code == 1);
+  CHECK(seconds < 30);  // one reduced step, then the checkpoint: not the rest of the epoch
+  const std::smatch m = [&] {
+    std::smatch found;
+    std::regex_search(r.output, found, std::regex("interrupted during epoch 1 after (\\d+) steps"));
+    return found;
+  }();
+  REQUIRE(!m.empty());
+  CHECK(std::stoi(m[1].str()) >= 1);
+  CHECK(std::stoi(m[1].str()) < 57);  // 1800 training images / batch 32: stopped mid-epoch
+  // The progress bar's last line shows where the run stopped, not a full epoch.
+  CHECK(r.output.find("1800/1800") == std::string::npos);
+  CHECK(r.output.find("interrupted\n") != std::string::npos);
+  REQUIRE(fs::exists(run / "interrupted.safetensors"));
+  CHECK_FALSE(fs::exists(run / "model.safetensors"));  // an interrupted run is not a finished one
+
+  // The checkpoint holds the network, and training resumes from it (repeating epoch 1).
+  const auto ckpt = cnn::serialize::load_safetensors((run / "interrupted.safetensors").string());
+  CHECK(ckpt.tensors.size() >= 10);
+  const auto resumed = run_mask_classifier(common + "--quiet --epochs 1 --out " + q(run) +
+                                           " --resume " + q(run / "interrupted.safetensors"));
+  INFO(resumed.output);
+  CHECK(resumed.exit_code == 0);
+  CHECK(resumed.output.find("resumed from") != std::string::npos);
+  CHECK(fs::exists(run / "model.safetensors"));
+}
