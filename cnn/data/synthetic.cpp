@@ -128,13 +128,38 @@ const std::array<Rgb, 10> kSkin = {
 const std::array<Rgb, 8> kHair = {rgb255(20, 16, 14),    rgb255(60, 40, 25),    rgb255(100, 70, 40),
                                   rgb255(170, 120, 60),  rgb255(220, 190, 120), rgb255(140, 60, 30),
                                   rgb255(150, 150, 150), rgb255(235, 235, 230)};
+// Mask colours: light and dark in every channel (so no single-channel threshold finds them), but
+// none in the skin palette's range of hues: a skin-coloured mask at 100x100 is ambiguous even to
+// people, and the seed recipe's four epochs cannot afford many ambiguous examples.
 const std::array<Rgb, 12> kMask = {
     rgb255(160, 200, 230), rgb255(235, 240, 245), rgb255(30, 30, 35),  rgb255(110, 170, 200),
-    rgb255(240, 180, 200), rgb255(130, 130, 135), rgb255(40, 60, 120), rgb255(120, 190, 170),
-    rgb255(215, 185, 160), rgb255(160, 40, 50),   rgb255(90, 120, 60), rgb255(200, 200, 190)};
+    rgb255(180, 150, 220), rgb255(130, 130, 135), rgb255(40, 60, 120), rgb255(120, 190, 170),
+    rgb255(70, 90, 160),   rgb255(160, 40, 50),   rgb255(90, 120, 60), rgb255(200, 200, 190)};
 
-const std::array<Rgb, 3> kSurgical = {rgb255(160, 200, 230), rgb255(235, 240, 245),
-                                      rgb255(120, 190, 210)};
+// Light blue, white, teal and black, as in photographs. Black matters here: without it "high blue
+// at the mouth" would be a single-pixel shortcut (light masks over skin, whose blue is low).
+const std::array<Rgb, 4> kSurgical = {rgb255(160, 200, 230), rgb255(235, 240, 245),
+                                      rgb255(120, 190, 210), rgb255(30, 30, 35)};
+
+// Chromaticity (r, g) / (r + g + b): brightness-independent hue, so lighting does not move it much.
+std::array<float, 2> chromaticity(const Rgb& c) {
+  const float s = c[0] + c[1] + c[2] + 1e-3f;
+  return {c[0] / s, c[1] / s};
+}
+
+// A random colour whose hue is not within reach of any skin tone (see kMask).
+Rgb random_non_skin_colour(Rng& r) {
+  for (;;) {
+    const Rgb c = random_colour(r);
+    const auto q = chromaticity(c);
+    bool skin_like = false;
+    for (const Rgb& s : kSkin) {
+      const auto k = chromaticity(s);
+      skin_like |= std::hypot(q[0] - k[0], q[1] - k[1]) < 0.07f;
+    }
+    if (!skin_like) return c;
+  }
+}
 
 void draw_background(Canvas& c, Rng& r) {
   const int n = c.size();
@@ -314,8 +339,8 @@ void draw_features(Canvas& c, const FaceFrame& f, const Face& face, Rng& r, bool
   const float mouth_v = nostril_v + static_cast<float>(r.uniform(0.22, 0.32));
   const float mouth_w = static_cast<float>(r.uniform(0.22, 0.36));
   const float curve = static_cast<float>(r.uniform(-0.1, 0.35));
-  const float thick = static_cast<float>(r.uniform(0.05, 0.08));
-  const bool open = r.chance(0.3);
+  const float thick = static_cast<float>(r.uniform(0.06, 0.09));
+  const bool open = r.chance(0.4);
   auto mouth_centre = [=](float u) {
     return mouth_v - curve * (1.f - (u / mouth_w) * (u / mouth_w)) * 0.3f;
   };
@@ -355,16 +380,16 @@ void draw_features(Canvas& c, const FaceFrame& f, const Face& face, Rng& r, bool
 void draw_mask(Canvas& c, const FaceFrame& f, const Face& face, Rng& r) {
   // Surgical masks are the most common in photographs (and in the public sets), then cloth.
   const double kind_draw = r.uniform();
-  const int kind = kind_draw < 0.55 ? 0 : kind_draw < 0.85 ? 1 : 2;  // surgical, cloth, N95-like
+  const int kind = kind_draw < 0.65 ? 0 : kind_draw < 0.9 ? 1 : 2;  // surgical, cloth, N95-like
   // Coverage: top edge from the nose bridge to just under the nose tip.
   const float top =
-      static_cast<float>(r.chance(0.15) ? r.uniform(0.12, 0.3) : r.uniform(-0.15, 0.1));
+      static_cast<float>(r.chance(0.1) ? r.uniform(0.12, 0.3) : r.uniform(-0.15, 0.1));
   const float bottom = face.h * static_cast<float>(r.uniform(0.93, 1.08));
   const float spread = static_cast<float>(r.uniform(1.02, 1.12));
   Rgb base = pick(r, kMask);
-  if (kind != 1 && r.chance(0.8)) base = pick(r, kSurgical);
-  if (r.chance(0.1)) base = random_colour(r);
-  const Rgb second = r.chance(0.5) ? random_colour(r) : shade(base, 0.6f);
+  if (kind != 1 && r.chance(0.9)) base = pick(r, kSurgical);
+  if (r.chance(0.05)) base = random_non_skin_colour(r);
+  const Rgb second = r.chance(0.5) ? random_non_skin_colour(r) : shade(base, 0.6f);
   const int pattern =
       kind == 1 ? static_cast<int>(r.below(5)) : 0;  // solid, stripes, dots, plaid, two-tone
   const float period = static_cast<float>(r.uniform(0.12, 0.3));
@@ -411,7 +436,7 @@ void draw_mask(Canvas& c, const FaceFrame& f, const Face& face, Rng& r) {
   };
   // Straps to the ears go under the mask edges, drawn first.
   const Rgb strap = r.chance(0.6) ? shade(base, 0.9f) : rgb255(235, 235, 235);
-  const float strap_t = static_cast<float>(r.uniform(0.02, 0.045));
+  const float strap_t = static_cast<float>(r.uniform(0.035, 0.06));
   for (float side : {-1.f, 1.f}) {
     c.paint(f, -1.4f, -0.4f, 1.4f, bottom + 0.1f,
             segment(side * 0.9f, top + 0.08f, side * 1.08f, -0.15f, strap_t), solid(strap));
@@ -424,6 +449,15 @@ void draw_mask(Canvas& c, const FaceFrame& f, const Face& face, Rng& r) {
       [=](float u, float v) { return region(u * 0.98f, v - 0.06f); }, solid(rgb255(0, 0, 0)),
       0.35f);
   c.paint(f, -1.3f, top - 0.2f, 1.3f, bottom + 0.1f, region, colour);
+  // The edge: fabric folds and the seam where the mask meets the face read as a darker outline.
+  constexpr float kEdge = 0.04f;
+  c.paint(
+      f, -1.3f, top - 0.2f, 1.3f, bottom + 0.1f,
+      [=](float u, float v) {
+        return region(u, v) && !(region(u - kEdge, v) && region(u + kEdge, v) &&
+                                 region(u, v - kEdge) && region(u, v + kEdge));
+      },
+      solid(shade(base, 0.6f)));
   if (kind == 0) {  // pleats and nose wire
     const Rgb pleat = shade(base, 0.8f);
     for (int k = 1; k <= 3; ++k) {
@@ -520,7 +554,7 @@ RgbImage render_synthetic_face(uint64_t seed, uint64_t index, bool with_mask, in
 
   const float n = static_cast<float>(size);
   // Roughly centred faces, as a face detector's crops are (the public sets are such crops).
-  const float scale = n * static_cast<float>(r.uniform(0.25, 0.31));  // face half-width in pixels
+  const float scale = n * static_cast<float>(r.uniform(0.29, 0.35));  // face half-width in pixels
   const float angle = static_cast<float>(r.uniform(-0.25, 0.25));
   const FaceFrame frame{n * static_cast<float>(r.uniform(0.43, 0.57)),
                         n * static_cast<float>(r.uniform(0.42, 0.52)), scale, std::cos(angle),
@@ -531,7 +565,7 @@ RgbImage render_synthetic_face(uint64_t seed, uint64_t index, bool with_mask, in
   draw_features(c, frame, face, r, beard);
   if (with_mask) {
     draw_mask(c, frame, face, r);
-  } else if (r.chance(0.06)) {
+  } else if (r.chance(0.04)) {
     draw_scarf(c, frame, face, r);
   }
   apply_lighting_and_noise(c, r);

@@ -5,10 +5,11 @@
 // that such classifiers stay below 80%): skin tone, face shape and size, position, head tilt,
 // eyes, brows, nose, mouth, beard, glasses, hair style and colour, hats, ears, neck and shirt,
 // background gradient and clutter (which includes mask-coloured shapes), lighting direction and
-// strength, colour cast, sensor noise. Masks: surgical (pleats, nose wire), cloth (solid, stripes,
-// dots, plaid, two-tone; any colour, skin-like beige included) and N95-like (with or without a
-// valve); straps; coverage from the nose bridge to just under the nose. Hard negatives without a
-// mask: beards, scarves and collars below the chin.
+// strength, colour cast, sensor noise. Masks: surgical (pleats, nose wire; light blue, white,
+// teal or black), cloth (solid, stripes, dots, plaid, two-tone) and N95-like (with or without a
+// valve), light and dark but never of a skin tone's hue; a darker edge; straps; coverage from the
+// nose bridge to just under the nose. Hard negatives without a mask: beards, scarves and collars
+// below the chin.
 #pragma once
 
 #include <cstdint>
