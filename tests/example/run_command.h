@@ -37,6 +37,8 @@ inline CommandResult run_mask_classifier(const std::string& args, const std::str
 class RunningMaskClassifier {
  public:
   explicit RunningMaskClassifier(const std::string& args) {
+    // Built before fork: the child may only make async-signal-safe calls until exec.
+    const std::string cmd = "exec '" + std::string(MASK_CLASSIFIER_BINARY) + "' " + args;
     int fds[2];
     if (pipe(fds) != 0) return;
     pid_ = fork();
@@ -45,7 +47,6 @@ class RunningMaskClassifier {
       dup2(fds[1], STDERR_FILENO);
       close(fds[0]);
       close(fds[1]);
-      const std::string cmd = "exec '" + std::string(MASK_CLASSIFIER_BINARY) + "' " + args;
       execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char*>(nullptr));
       _exit(127);
     }
