@@ -129,7 +129,7 @@ void* device_allocate(size_t bytes) {
   void* ptr = nullptr;
   const cudaError_t err = cudaMalloc(&ptr, bytes);
   if (err == cudaErrorMemoryAllocation) {
-    (void)cudaGetLastError();  // clear the sticky-free error so later checks see only new ones
+    (void)cudaGetLastError();  // clear it, so later launch checks report only their own errors
     return nullptr;
   }
   detail::cuda_check(err, "cudaMalloc", __FILE__, __LINE__);

@@ -17,28 +17,14 @@ struct CommandResult {
   std::string output;
 };
 
-// Runs `args` (already shell-quoted where needed) after the binary path given at build time.
-// env: optional "NAME=value ..." assignments for the command.
-inline CommandResult run_mask_classifier(const std::string& args, const std::string& env = "") {
-  const std::string cmd = env + " '" + MASK_CLASSIFIER_BINARY + "' " + args + " 2>&1";
-  CommandResult r;
-  FILE* pipe = popen(cmd.c_str(), "r");
-  if (!pipe) return r;
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) r.output.append(buf.data(), n);
-  const int status = pclose(pipe);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
-
 // A mask-classifier process running in the background, for tests that signal it mid-run (Ctrl-C).
 // The shell `exec`s the binary, so `pid` is the program itself and signals reach it directly.
 class RunningMaskClassifier {
  public:
-  explicit RunningMaskClassifier(const std::string& args) {
+  // args: already shell-quoted where needed; env: optional "NAME=value ..." assignments.
+  explicit RunningMaskClassifier(const std::string& args, const std::string& env = "") {
     // Built before fork: the child may only make async-signal-safe calls until exec.
-    const std::string cmd = "exec '" + std::string(MASK_CLASSIFIER_BINARY) + "' " + args;
+    const std::string cmd = env + " exec '" + std::string(MASK_CLASSIFIER_BINARY) + "' " + args;
     int fds[2];
     if (pipe(fds) != 0) return;
     pid_ = fork();
@@ -79,6 +65,7 @@ class RunningMaskClassifier {
 
   // Reads the rest of the output and reaps the process.
   CommandResult finish() {
+    if (!started()) return {};  // exit_code -1: the process could not be started
     std::array<char, 4096> buf;
     size_t n;
     while (out_ && (n = fread(buf.data(), 1, buf.size(), out_)) > 0) output_.append(buf.data(), n);
@@ -99,5 +86,10 @@ class RunningMaskClassifier {
   std::string output_;
   bool finished_ = false;
 };
+
+// Runs mask-classifier to completion: its exit code and its combined stdout + stderr.
+inline CommandResult run_mask_classifier(const std::string& args, const std::string& env = "") {
+  return RunningMaskClassifier(args, env).finish();
+}
 
 }  // namespace test_support
