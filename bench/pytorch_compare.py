@@ -15,6 +15,10 @@ space), values in [0, 1]. Files libcnn cannot decode are skipped here too (PIL c
 the comparison must use the same images), so both see the same data. The split is drawn with a
 different random generator, so the validation images are the same *fraction*, not the same files.
 
+Debian's libtorch loads whatever BLAS update-alternatives points at; without libopenblas0 that is
+the netlib reference BLAS and PyTorch trains about 5x slower, so the script prints the library it
+got and warns when it is not an optimised one (`bash .ci/install-deps --torch` installs OpenBLAS).
+
 Usage (Debian python3-torch):
     /usr/bin/python3 bench/pytorch_compare.py --data ../shared/data/facemask --epochs 10 --val 0.2
     /usr/bin/python3 bench/pytorch_compare.py --data DIR --limit 64 --epochs 1   # smoke test
@@ -61,6 +65,17 @@ def load_folder(root, size, limit):
             labels.append(label)
     x = torch.from_numpy(np.stack(images)).permute(0, 3, 1, 2).contiguous()  # uint8 NCHW
     return classes, x, torch.tensor(labels, dtype=torch.long), skipped
+
+
+def blas_library():
+    """The BLAS libtorch actually loaded (Debian picks it through update-alternatives)."""
+    try:
+        with open("/proc/self/maps") as maps:
+            libs = {line.split()[-1] for line in maps if "/libblas" in line}
+    except OSError:
+        return "unknown"
+    real = sorted({os.path.realpath(p) for p in libs if p.startswith("/")})
+    return ", ".join(real) if real else "unknown"
 
 
 def val_count(spec, n):
@@ -126,7 +141,12 @@ def main():
     model = mask_detection_net(a.image_size).to(device)
     opt = torch.optim.SGD(model.parameters(), lr=a.lr, momentum=a.momentum)
     loss_fn = nn.CrossEntropyLoss()
-    print(f"torch {torch.__version__}, {a.threads} threads, device {device}, "
+    blas = blas_library()
+    if "openblas" not in blas and "blis" not in blas and "mkl" not in blas:
+        print(f"warning: libtorch is using {blas}, not an optimised BLAS; PyTorch will be several "
+              "times slower than it can be (bash .ci/install-deps --torch installs OpenBLAS)",
+              file=sys.stderr, flush=True)
+    print(f"torch {torch.__version__}, BLAS {blas}, {a.threads} threads, device {device}, "
           f"{sum(p.numel() for p in model.parameters()):,} parameters, "
           f"train {len(train_ix)}, validation {len(val_ix)}", flush=True)
 
@@ -171,7 +191,7 @@ def main():
                "overall_images_per_second_incl_validation": ips,
                "confusion_matrix": confusion.tolist(), "classes": classes, "epochs": epochs,
                "train_size": int(len(train_ix)), "val_size": int(len(val_ix)),
-               "skipped_files": skipped, "threads": a.threads}
+               "skipped_files": skipped, "threads": a.threads, "blas": blas}
     print(f"pytorch: val_accuracy {summary['val_accuracy']:.4f} train_images_per_second "
           f"{summary['train_images_per_second']:.1f} confusion {summary['confusion_matrix']}")
     print(json.dumps(summary))
