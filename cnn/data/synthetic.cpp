@@ -129,12 +129,14 @@ const std::array<Rgb, 8> kHair = {rgb255(20, 16, 14),    rgb255(60, 40, 25),    
                                   rgb255(170, 120, 60),  rgb255(220, 190, 120), rgb255(140, 60, 30),
                                   rgb255(150, 150, 150), rgb255(235, 235, 230)};
 // Mask colours: light and dark in every channel (so no single-channel threshold finds them), but
-// none in the skin palette's range of hues: a skin-coloured mask at 100x100 is ambiguous even to
-// people, and the seed recipe's four epochs cannot afford many ambiguous examples.
+// none in the skin palette's range of hues and none red like lips: a skin-coloured mask at 100x100
+// is ambiguous even to people, a red one over the mouth reads as lips (the most common error of a
+// default run when red masks were in), and the seed recipe's four epochs cannot afford many
+// ambiguous examples.
 const std::array<Rgb, 12> kMask = {
     rgb255(160, 200, 230), rgb255(235, 240, 245), rgb255(30, 30, 35),  rgb255(110, 170, 200),
     rgb255(180, 150, 220), rgb255(130, 130, 135), rgb255(40, 60, 120), rgb255(120, 190, 170),
-    rgb255(70, 90, 160),   rgb255(160, 40, 50),   rgb255(90, 120, 60), rgb255(200, 200, 190)};
+    rgb255(70, 90, 160),   rgb255(110, 60, 140),  rgb255(90, 120, 60), rgb255(200, 200, 190)};
 
 // Light blue, white, teal and black, as in photographs. Black matters here: without it "high blue
 // at the mouth" would be a single-pixel shortcut (light masks over skin, whose blue is low).
@@ -147,10 +149,25 @@ std::array<float, 2> chromaticity(const Rgb& c) {
   return {c[0] / s, c[1] / s};
 }
 
-// A random colour whose hue is not within reach of any skin tone (see kMask).
+// HSV hue in degrees [0, 360) and saturation [0, 1].
+float hue_degrees(const Rgb& c, float* saturation) {
+  const float hi = std::max({c[0], c[1], c[2]}), lo = std::min({c[0], c[1], c[2]});
+  *saturation = hi > 0 ? (hi - lo) / hi : 0.f;
+  if (hi - lo < 1e-6f) return 0.f;
+  float h = hi == c[0]   ? (c[1] - c[2]) / (hi - lo)
+            : hi == c[1] ? 2.f + (c[2] - c[0]) / (hi - lo)
+                         : 4.f + (c[0] - c[1]) / (hi - lo);
+  h *= 60.f;
+  return h < 0 ? h + 360.f : h;
+}
+
+// A random colour whose hue is not within reach of any skin tone nor red like lips (see kMask).
 Rgb random_non_skin_colour(Rng& r) {
   for (;;) {
     const Rgb c = random_colour(r);
+    float saturation = 0;
+    const float hue = hue_degrees(c, &saturation);
+    if (saturation > 0.3f && (hue > 330.f || hue < 45.f)) continue;  // reds, oranges, lips
     const auto q = chromaticity(c);
     bool skin_like = false;
     for (const Rgb& s : kSkin) {
@@ -357,7 +374,7 @@ void draw_features(Canvas& c, const FaceFrame& f, const Face& face, Rng& r, bool
       });
   if (beard) {  // stubble or full beard: dark texture over the lower face
     const float top = mouth_v - static_cast<float>(r.uniform(0.15, 0.3));
-    const float density = static_cast<float>(r.uniform(0.5, 1.0));
+    const float density = static_cast<float>(r.uniform(0.3, 0.8));  // skin shows through
     const uint64_t tex = r.next();
     c.paint(
         f, -1.1f, top, 1.1f, face.h + 0.2f,
