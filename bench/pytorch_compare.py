@@ -3,24 +3,27 @@
 
 Same network (MaskDetection1: conv3-32, conv3-64, pool, conv3-128, pool, linear 80000-1024,
 linear 1024-2), PyTorch's default initialisation (Kaiming-uniform a=sqrt(5), which libcnn copies),
-the same recipe (SGD lr 1e-3 momentum 0.9, batch 64, cross-entropy) and the same split rule (a
-seeded, stratified split by count or fraction with largest-remainder rounding) as
-`mask-classifier train`. Prints per-epoch lines, then one summary line and a JSON object:
+the same recipe (SGD lr 1e-3 momentum 0.9, batch 64, cross-entropy) and the same
+validation images: `--split RUN_DIR/metrics.json` takes them from a `mask-classifier train --data`
+run (its `val_files`); without it the script draws a split by libcnn's rule (seeded, stratified,
+by count or fraction, largest-remainder rounding) but with another random generator, so the same
+fractions and not the same files. Prints per-epoch lines, then one summary line and a JSON object:
 
     pytorch: val_accuracy 0.9850 train_images_per_second 41.2 ...
 
 Preprocessing matches libcnn's as closely as PIL allows: alpha composited over white, RGB,
 resized to 100x100 (PIL bicubic; libcnn uses stb_image_resize's cubic/Mitchell filters in sRGB
 space), values in [0, 1]. Files libcnn cannot decode are skipped here too (PIL can read WebP, but
-the comparison must use the same images), so both see the same data. The split is drawn with a
-different random generator, so the validation images are the same *fraction*, not the same files.
+the comparison must use the same images), so both see the same data.
 
 Debian's libtorch loads whatever BLAS update-alternatives points at; without libopenblas0 that is
 the netlib reference BLAS and PyTorch trains about 5x slower, so the script prints the library it
 got and warns when it is not an optimised one (`bash .ci/install-deps --torch` installs OpenBLAS).
 
 Usage (Debian python3-torch):
-    /usr/bin/python3 bench/pytorch_compare.py --data ../shared/data/facemask --epochs 10 --val 0.2
+    build/bin/mask-classifier train --data ../shared/data/facemask --epochs 10 --out runs/real
+    /usr/bin/python3 bench/pytorch_compare.py --data ../shared/data/facemask --epochs 10 \
+        --split runs/real/metrics.json
     /usr/bin/python3 bench/pytorch_compare.py --data DIR --limit 64 --epochs 1   # smoke test
 """
 import argparse
@@ -42,7 +45,7 @@ def load_folder(root, size, limit):
                      if os.path.isdir(os.path.join(root, d)) and not d.startswith("."))
     if len(classes) < 2:
         sys.exit(f"error: {root} needs at least 2 class sub-folders")
-    images, labels, skipped = [], [], []
+    images, labels, paths, skipped = [], [], [], []
     for label, cls in enumerate(classes):
         names = sorted(f for f in os.listdir(os.path.join(root, cls)) if not f.startswith("."))
         if limit:
@@ -63,8 +66,9 @@ def load_folder(root, size, limit):
                 continue
             images.append(np.asarray(rgb, dtype=np.uint8))
             labels.append(label)
+            paths.append(f"{cls}/{name}")
     x = torch.from_numpy(np.stack(images)).permute(0, 3, 1, 2).contiguous()  # uint8 NCHW
-    return classes, x, torch.tensor(labels, dtype=torch.long), skipped
+    return classes, x, torch.tensor(labels, dtype=torch.long), paths, skipped
 
 
 def blas_library():
@@ -106,6 +110,24 @@ def stratified_split(labels, n_classes, count, seed):
     return np.flatnonzero(~mask), np.flatnonzero(mask)
 
 
+def split_from_metrics(metrics_path, paths):
+    """libcnn's own split: metrics.json lists the validation files relative to --data."""
+    with open(metrics_path) as f:
+        val_files = json.load(f).get("val_files")
+    if not val_files:
+        sys.exit(f"error: {metrics_path} has no val_files (written by `mask-classifier train "
+                 "--data DIR`, not by a run on the synthetic set)")
+    index = {p: i for i, p in enumerate(paths)}
+    missing = [p for p in val_files if p not in index]
+    if missing:
+        sys.exit(f"error: {len(missing)} validation files of {metrics_path} are not among the "
+                 f"images decoded here (is --data the folder that run used?), e.g. {missing[0]}")
+    val = np.array(sorted(index[p] for p in set(val_files)))
+    mask = np.zeros(len(paths), dtype=bool)
+    mask[val] = True
+    return np.flatnonzero(~mask), val
+
+
 def mask_detection_net(size):
     side = size // 2 // 2
     return nn.Sequential(
@@ -123,6 +145,10 @@ def main():
     p.add_argument("--lr", type=float, default=1e-3)
     p.add_argument("--momentum", type=float, default=0.9)
     p.add_argument("--val", default="1000", help="count (1000) or fraction (0.2)")
+    p.add_argument("--split", metavar="METRICS_JSON",
+                   help="use the validation files of a libcnn run (its RUN_DIR/metrics.json) "
+                        "instead of drawing a split: the same images as libcnn, not just the same "
+                        "fractions")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--image-size", type=int, default=100)
     p.add_argument("--threads", type=int, default=os.cpu_count())
@@ -133,10 +159,15 @@ def main():
     torch.manual_seed(a.seed)
     torch.set_num_threads(a.threads)
     t0 = time.time()
-    classes, x_u8, y, skipped = load_folder(a.data, a.image_size, a.limit)
+    classes, x_u8, y, paths, skipped = load_folder(a.data, a.image_size, a.limit)
     print(f"data: {a.data}, {len(y)} images, classes {classes}, skipped {len(skipped)} "
           f"({time.time() - t0:.1f} s to decode)", flush=True)
-    train_ix, val_ix = stratified_split(y.numpy(), len(classes), val_count(a.val, len(y)), a.seed)
+    if a.split:
+        train_ix, val_ix = split_from_metrics(a.split, paths)
+        print(f"split: libcnn's, from {a.split}", flush=True)
+    else:
+        train_ix, val_ix = stratified_split(y.numpy(), len(classes), val_count(a.val, len(y)),
+                                            a.seed)
     device = torch.device(a.device)
     model = mask_detection_net(a.image_size).to(device)
     opt = torch.optim.SGD(model.parameters(), lr=a.lr, momentum=a.momentum)
@@ -191,7 +222,9 @@ def main():
                "overall_images_per_second_incl_validation": ips,
                "confusion_matrix": confusion.tolist(), "classes": classes, "epochs": epochs,
                "train_size": int(len(train_ix)), "val_size": int(len(val_ix)),
-               "skipped_files": skipped, "threads": a.threads, "blas": blas}
+               "skipped_files": skipped, "threads": a.threads, "blas": blas,
+               "split": a.split or f"drawn here (--val {a.val}, seed {a.seed})",
+               "val_files": [paths[i] for i in val_ix]}
     print(f"pytorch: val_accuracy {summary['val_accuracy']:.4f} train_images_per_second "
           f"{summary['train_images_per_second']:.1f} confusion {summary['confusion_matrix']}")
     print(json.dumps(summary))

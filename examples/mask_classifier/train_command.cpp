@@ -301,6 +301,14 @@ int run_train(const TrainOptions& o) {
   j["parameters"] = model->num_parameters();
   j["train_size"] = split.train.size();
   j["val_size"] = split.val.size();
+  if (!o.data.empty()) {
+    // The validation files, relative to --data, so another program (bench/pytorch_compare.py
+    // --split) can evaluate on exactly the same images; the training set is every other file.
+    json val_files = json::array();
+    for (size_t i : split.val)
+      val_files.push_back(fs::path(ds.paths[i]).lexically_relative(o.data).generic_string());
+    j["val_files"] = val_files;
+  }
   j["recipe"] = {{"epochs", o.epochs},
                  {"batch", o.batch},
                  {"lr", o.lr},

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <regex>
+#include <set>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -235,6 +236,30 @@ TEST_CASE("eval on another folder writes consistent JSON", "[example][e2e]") {
     CHECK(j["accuracy"].get<double>() == Approx(static_cast<double>(diag) / 60));
     CHECK(j["accuracy"].get<double>() >= 0.85);  // a fresh draw of the same generator
   }
+}
+
+TEST_CASE("a run on a folder lists its validation files in metrics.json", "[example][cli]") {
+  const fs::path data = kTmp / "split_data", run = kTmp / "split_run";
+  REQUIRE(run_mask_classifier("synth --count 120 --size 32 --seed 5 --out " + q(data)).exit_code ==
+          0);
+  // A trailing slash on --data must not leak into the relative paths.
+  const auto r = run_mask_classifier("train " + kReduced + " --epochs 1 --val 30 --data " +
+                                     q(data.string() + "/") + " --out " + q(run));
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  const nlohmann::json m = read_json(run / "metrics.json");
+  REQUIRE(m.contains("val_files"));
+  const auto files = m["val_files"].get<std::vector<std::string>>();
+  CHECK(files.size() == 30);
+  CHECK(m["val_size"].get<size_t>() == 30);
+  CHECK(std::set<std::string>(files.begin(), files.end()).size() == files.size());
+  size_t with_mask = 0;
+  for (const std::string& f : files) {
+    INFO(f);
+    CHECK(fs::is_regular_file(data / f));  // relative to --data
+    with_mask += f.rfind("with_mask/", 0) == 0;
+  }
+  CHECK(with_mask == 15);  // stratified: the classes are 60/60
 }
 
 TEST_CASE("a diverging run stops on the non-finite loss and exits 1", "[example][cli]") {
