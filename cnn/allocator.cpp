@@ -30,6 +30,7 @@ struct BackingMemory {
   void* (*allocate)(size_t bytes);
   void (*release)(void* ptr);
   const char* out_of_memory;  // the start of the error message
+  size_t uncached_below;      // smaller requests go straight to allocate/release (0: none)
 };
 
 class CachingAllocator {
@@ -37,6 +38,7 @@ class CachingAllocator {
   explicit CachingAllocator(BackingMemory backing) : backing_(backing) {}
 
   void* allocate(size_t bytes) {
+    if (bytes < backing_.uncached_below) return allocate_uncached(bytes);
     const size_t cls = size_class(bytes == 0 ? 1 : bytes);
     std::lock_guard<std::mutex> lock(mutex_);
     void* ptr = nullptr;
@@ -54,7 +56,9 @@ class CachingAllocator {
     return ptr;
   }
 
-  void release(void* ptr) {
+  // bytes: what was passed to allocate.
+  void release(void* ptr, size_t bytes) {
+    if (bytes < backing_.uncached_below) return backing_.release(ptr);
     std::lock_guard<std::mutex> lock(mutex_);
     auto it = sizes_.find(ptr);
     if (it == sizes_.end()) return;  // not ours: cannot happen through Storage
@@ -81,19 +85,30 @@ class CachingAllocator {
   }
 
  private:
+  // Small blocks skip the cache and its lock; the lock is taken only when memory runs out.
+  void* allocate_uncached(size_t bytes) {
+    void* ptr = backing_.allocate(bytes);
+    if (ptr != nullptr) return ptr;
+    std::lock_guard<std::mutex> lock(mutex_);
+    return retry_after_releasing_cache_locked(bytes, bytes);
+  }
+
   void* allocate_backing(size_t cls, size_t requested) {
     void* ptr = backing_.allocate(cls);
-    if (ptr == nullptr) {
-      // Cached blocks of other size classes may be what is missing: return them and retry once.
-      release_cached_locked();
-      ptr = backing_.allocate(cls);
-    }
+    if (ptr == nullptr) ptr = retry_after_releasing_cache_locked(cls, requested);
+    ++stats_.device_allocations;
+    return ptr;
+  }
+
+  // Cached blocks of other size classes may be what is missing: return them and retry once.
+  void* retry_after_releasing_cache_locked(size_t bytes, size_t requested) {
+    release_cached_locked();
+    void* ptr = backing_.allocate(bytes);
     if (ptr == nullptr) {
       throw Error(std::string(backing_.out_of_memory) + ": tried to allocate " +
                   std::to_string(requested) + " bytes with " + std::to_string(stats_.bytes_in_use) +
                   " bytes already in use by libcnn tensors; try a smaller batch size");
     }
-    ++stats_.device_allocations;
     return ptr;
   }
 
@@ -120,7 +135,9 @@ void* host_allocate(size_t bytes) {
 // Allocators are leaked on purpose: tensors in static objects may be destroyed after any
 // allocator would be, and the OS (or driver) reclaims the memory at process exit anyway.
 CachingAllocator& cpu_allocator() {
-  static auto* allocator = new CachingAllocator({host_allocate, std::free, "out of host memory"});
+  // Below 1 MiB the C heap already reuses blocks well (and never mmaps them).
+  static auto* allocator =
+      new CachingAllocator({host_allocate, std::free, "out of host memory", kSmallLimit});
   return *allocator;
 }
 
@@ -142,7 +159,7 @@ void device_release(void* ptr) {
 
 CachingAllocator& cuda_allocator() {
   static auto* allocator =
-      new CachingAllocator({device_allocate, device_release, "CUDA out of memory"});
+      new CachingAllocator({device_allocate, device_release, "CUDA out of memory", 0});
   return *allocator;
 }
 #endif
@@ -151,11 +168,7 @@ CachingAllocator& cuda_allocator() {
 
 Storage::Storage(size_t nbytes, Device dev) : bytes(nbytes), device(dev) {
   if (dev.is_cpu()) {
-    data = nbytes < kSmallLimit ? host_allocate(nbytes) : cpu_allocator().allocate(nbytes);
-    if (data == nullptr) {
-      throw Error("out of host memory: tried to allocate " + std::to_string(nbytes) +
-                  " bytes; try a smaller batch size");
-    }
+    data = cpu_allocator().allocate(nbytes);
     return;
   }
 #if defined(CNN_WITH_CUDA)
@@ -168,15 +181,11 @@ Storage::Storage(size_t nbytes, Device dev) : bytes(nbytes), device(dev) {
 
 Storage::~Storage() {
   if (device.is_cpu()) {
-    if (bytes < kSmallLimit) {
-      std::free(data);
-    } else {
-      cpu_allocator().release(data);
-    }
+    cpu_allocator().release(data, bytes);
     return;
   }
 #if defined(CNN_WITH_CUDA)
-  cuda_allocator().release(data);
+  cuda_allocator().release(data, bytes);
 #endif
 }
 
