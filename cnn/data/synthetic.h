@@ -7,9 +7,9 @@
 // background gradient and clutter (which includes mask-coloured shapes), lighting direction and
 // strength, colour cast, sensor noise. Masks: surgical (pleats, nose wire; light blue, white,
 // teal or black), cloth (solid, stripes, dots, plaid, two-tone) and N95-like (with or without a
-// valve), light and dark but never of a skin tone's hue; a darker edge; straps; coverage from the
-// nose bridge to just under the nose. Hard negatives without a mask: beards, scarves and collars
-// below the chin.
+// valve), light and dark but never of a skin tone's hue nor red like lips; a darker edge; straps;
+// coverage from the nose bridge to just under the nose. Hard negatives without a mask: beards,
+// scarves and collars below the chin.
 #pragma once
 
 #include <cstdint>
