@@ -2,6 +2,7 @@
 #include "cnn/detail/atomic_file.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -29,6 +30,19 @@ std::string errno_text() {
   return std::strerror(errno);
 }
 
+// The mode open(path, O_CREAT, 0666) would give: mkstemp's temp file is 0600, and a saved file
+// must get the same permissions as any other output (0644 under the usual umask 022).
+mode_t default_file_mode() {
+  // umask can only be read by setting it; read it once (function-local statics initialise
+  // thread-safely), before the program starts writing files from several threads.
+  static const mode_t mask = [] {
+    const mode_t m = ::umask(0);
+    ::umask(m);
+    return m;
+  }();
+  return 0666 & ~mask;
+}
+
 }  // namespace
 
 void set_before_rename_hook(std::function<void()> hook) {
@@ -43,6 +57,12 @@ void write_file_atomically(const std::string& path, const std::function<void(std
   const int fd = mkstemp(name.data());
   if (fd < 0) throw Error("save " + path + ": cannot create temp file: " + errno_text());
   const std::string tmp_path(name.data());
+  if (::fchmod(fd, default_file_mode()) != 0) {
+    const std::string why = errno_text();
+    ::close(fd);
+    ::unlink(tmp_path.c_str());
+    throw Error("save " + path + ": cannot set the permissions of the temp file: " + why);
+  }
   std::FILE* f = fdopen(fd, "wb");
   if (!f) {
     ::close(fd);

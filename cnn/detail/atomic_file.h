@@ -9,8 +9,10 @@ namespace cnn::serialize::detail {
 
 // Writes `size` bytes produced by `write` to a temp file in path's directory, fflush + fsync,
 // then rename()s it over `path` and fsyncs the directory. rename is atomic on POSIX: readers see
-// the old file or the new one, never a torn one. On failure the temp file is removed, `path` is
-// untouched and a cnn::Error names the path and the failing step.
+// the old file or the new one, never a torn one. The file gets mode 0666 & ~umask (umask read
+// at the first save), like any other file the program creates, not mkstemp's 0600. On failure
+// the temp file is removed, `path` is untouched and a cnn::Error names the path and the failing
+// step.
 // `write(FILE*)` must write the whole content; it may throw.
 void write_file_atomically(const std::string& path, const std::function<void(std::FILE*)>& write);
 

@@ -1,6 +1,6 @@
 // The four subcommands of mask-classifier, each a function from parsed options to an exit code
 // (0 success, 1 other failure). Bad input is thrown (cnn::data::DataError, InputError) and
-// mapped to exit code 2 by main.
+// mapped to exit code 2 by main (examples/common/exit_codes.h).
 #pragma once
 
 #include <cstdint>
@@ -40,7 +40,8 @@ int run_train(const TrainOptions& options);
 struct EvalOptions {
   std::string model;
   std::string data;
-  std::string json;  // where to write the metrics JSON (empty: next to nothing, print only)
+  std::string json;  // where to write the metrics JSON (empty: print only)
+  std::string out;   // run directory for metrics.json, figures and report.html (empty: none)
   std::string device = "auto";
   int batch = 64;
   bool strict = false;

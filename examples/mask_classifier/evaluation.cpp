@@ -4,6 +4,7 @@
 #include "cnn/autograd.h"
 #include "cnn/data/data_loader.h"
 #include "cnn/ops.h"
+#include "common/progress.h"
 #include "network.h"
 
 namespace mask_classifier {
@@ -29,7 +30,7 @@ cnn::Device select_device(const std::string& text) {
 
 Predictions predict_dataset(cnn::nn::Module& model, const cnn::data::ImageDataset& dataset,
                             const std::vector<size_t>& indices, size_t batch_size,
-                            cnn::Device device) {
+                            cnn::Device device, const std::string& progress_label) {
   cnn::data::DataLoaderOptions lo;
   lo.batch_size = batch_size;
   lo.shuffle = false;
@@ -40,6 +41,7 @@ Predictions predict_dataset(cnn::nn::Module& model, const cnn::data::ImageDatase
   cnn::NoGradGuard no_grad;
   Predictions p;
   double loss_sum = 0;
+  example_common::Progress progress(!progress_label.empty(), progress_label, indices.size());
   cnn::data::Batch batch;
   while (loader.next(&batch)) {
     const cnn::Tensor logits = model(batch.images);
@@ -54,7 +56,9 @@ Predictions predict_dataset(cnn::nn::Module& model, const cnn::data::ImageDatase
       p.predicted.push_back(pred[i]);
       p.probability.push_back(probs[i * classes + static_cast<size_t>(pred[i])]);
     }
+    progress.update(p.truth.size());
   }
+  progress.finish();
   p.mean_loss = p.truth.empty() ? 0.0 : loss_sum / static_cast<double>(p.truth.size());
   return p;
 }

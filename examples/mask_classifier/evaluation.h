@@ -24,8 +24,9 @@ struct Predictions {
 };
 
 // Runs the model in eval mode without recording a graph. The model must be on `device`.
+// progress_label: a progress bar with this label on stderr (empty: none).
 Predictions predict_dataset(cnn::nn::Module& model, const cnn::data::ImageDataset& dataset,
                             const std::vector<size_t>& indices, size_t batch_size,
-                            cnn::Device device);
+                            cnn::Device device, const std::string& progress_label = "");
 
 }  // namespace mask_classifier

@@ -1,14 +1,11 @@
 // mask-classifier: trains, evaluates and applies the face-mask network (README.md).
-// This file only parses the command line (CLI11) and maps failures to the exit-code contract:
-// 0 success, 2 bad input (bad flag or value, unreadable dataset, malformed model file), 1 other.
-#include <cstdio>
-#include <exception>
-
+// This file only parses the command line (CLI11); examples/common/exit_codes.h maps failures to
+// the exit-code contract: 0 success, 2 bad input (bad flag or value, unknown subcommand,
+// unreadable dataset, malformed model file), 1 other.
 #include <CLI/CLI.hpp>
 
-#include "cnn/data/dataset.h"
-#include "cnn/error.h"
 #include "commands.h"
+#include "common/exit_codes.h"
 
 int main(int argc, char** argv) {
   using namespace mask_classifier;
@@ -55,10 +52,12 @@ int main(int argc, char** argv) {
   e->add_option("--model", eval.model, "model.safetensors from train")->required();
   e->add_option("--data", eval.data, "ImageFolder with class names the model knows")->required();
   e->add_option("--json", eval.json, "also write the metrics as JSON to this file");
+  e->add_option("--out", eval.out,
+                "run directory for metrics.json, confusion.png, eval_grid.png and report.html");
   e->add_option("--device", eval.device, "auto, cpu or cuda")->capture_default_str();
   e->add_option("--batch", eval.batch, "batch size")->capture_default_str();
   e->add_flag("--strict", eval.strict, "fail instead of skipping undecodable files");
-  e->add_flag("--quiet", eval.quiet, "no progress bar");
+  e->add_flag("--quiet", eval.quiet, "no progress bars");
 
   PredictOptions predict;
   CLI::App* p = app.add_subcommand("predict", "print PATH<TAB>LABEL<TAB>PROBABILITY per image");
@@ -75,13 +74,9 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   s->add_option("--size", synth.size, "image side in pixels")->capture_default_str();
 
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& err) {
-    const int code = app.exit(err);  // prints help or the error message
-    return code == 0 ? 0 : 2;
-  }
-  try {
+  if (const auto stop = example_common::parse_command_line(app, "mask-classifier", argc, argv))
+    return *stop;
+  return example_common::run_reporting_errors([&] {
     if (*t) {
       train.network.set_channels(channels);
       return run_train(train);
@@ -89,15 +84,6 @@ int main(int argc, char** argv) {
     if (*e) return run_eval(eval);
     if (*p) return run_predict(predict);
     if (*s) return run_synth(synth);
-  } catch (const cnn::data::DataError& err) {
-    std::fprintf(stderr, "error: %s\n", err.what());
-    return 2;
-  } catch (const InputError& err) {
-    std::fprintf(stderr, "error: %s\n", err.what());
-    return 2;
-  } catch (const std::exception& err) {
-    std::fprintf(stderr, "error: %s\n", err.what());
-    return 1;
-  }
-  return 1;
+    return static_cast<int>(example_common::kExitFailure);
+  });
 }

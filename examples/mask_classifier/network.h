@@ -1,6 +1,6 @@
 // The classifier network and its model file.
 //
-// The default spec is the seed network "MaskDetection1" (docs/design.md), built by the core's
+// The default spec is the seed network "MaskDetection1" (README.md), built by the core's
 // cnn::nn::mask_detection_net. Other specs keep the same architecture family (conv-relu,
 // conv-relu, pool, conv-relu, pool, flatten, linear-relu, linear) with another input size or
 // other widths: the reduced configuration the tests train in seconds.
@@ -16,6 +16,7 @@
 
 #include "cnn/nn/sequential.h"
 #include "cnn/serialize/safetensors.h"
+#include "common/exit_codes.h"
 
 namespace cnn {
 class Generator;
@@ -24,10 +25,7 @@ class Generator;
 namespace mask_classifier {
 
 // Bad input that is not a dataset problem (malformed model file, bad option value): exit code 2.
-class InputError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
+using example_common::InputError;
 
 struct NetworkSpec {
   int image_size = 100;

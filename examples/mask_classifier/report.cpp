@@ -1,138 +1,99 @@
-// HTML report (see report.h).
+// The classifier's report.html (see report.h).
 #include "report.h"
 
-#include <cstdio>
-#include <fstream>
-#include <sstream>
+#include "common/report.h"
 
 namespace mask_classifier {
 namespace {
 
-std::string escape(const std::string& s) {
-  std::string out;
-  for (char ch : s) {
-    switch (ch) {
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '&':
-        out += "&amp;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += ch;
-    }
-  }
-  return out;
-}
-
-std::string fixed(double v, int decimals) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-  return buf;
-}
+using example_common::escape_html;
+using example_common::fixed;
 
 std::string text_of(const nlohmann::json& j, const char* key) {
   if (!j.contains(key)) return "-";
   const nlohmann::json& v = j[key];
-  return escape(v.is_string() ? v.get<std::string>() : v.dump());
+  return escape_html(v.is_string() ? v.get<std::string>() : v.dump());
+}
+
+std::string class_list(const nlohmann::json& m) {
+  std::string out;
+  if (m.contains("classes")) {
+    for (size_t i = 0; i < m["classes"].size(); ++i)
+      out += (i ? ", " : "") + escape_html(m["classes"][i].get<std::string>());
+  }
+  return out;
 }
 
 }  // namespace
 
 bool write_report_html(const std::string& path, const nlohmann::json& m) {
-  std::ostringstream h;
-  h << R"(<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>mask-classifier report</title>
-<style>
-body{font-family:system-ui,sans-serif;margin:24px auto;max-width:1200px;color:#222}
-h1{margin-bottom:4px} .sub{color:#666;margin-top:0}
-table{border-collapse:collapse;margin:8px 0 20px} td,th{border:1px solid #ccc;padding:4px 10px;text-align:right}
-th{background:#f3f3f3} td:first-child,th:first-child{text-align:left}
-.big{font-size:28px;font-weight:600} img{max-width:100%;border:1px solid #ddd;margin:6px 0}
-.grid{display:flex;gap:24px;flex-wrap:wrap;align-items:flex-start}
-code{background:#f3f3f3;padding:1px 4px}
-</style></head><body>
-<h1>mask-classifier training report</h1>
-)";
-  const double acc = m.value("val_accuracy", 0.0);
-  h << "<p class=\"sub\">data: <code>" << text_of(m, "data") << "</code> &middot; device: <code>"
-    << text_of(m, "device") << "</code> &middot; network: <code>" << text_of(m, "network")
-    << "</code> (" << text_of(m, "parameters") << " parameters)</p>\n";
-  h << "<p><span class=\"big\">" << fixed(100 * acc, 2) << "%</span> validation accuracy on "
-    << text_of(m, "val_size") << " images (trained on " << text_of(m, "train_size")
-    << ", classes: ";
-  if (m.contains("classes")) {
-    for (size_t i = 0; i < m["classes"].size(); ++i) {
-      h << (i ? ", " : "") << escape(m["classes"][i].get<std::string>());
-    }
+  const bool training = m.contains("epochs");
+  example_common::HtmlReport page(
+      "mask-classifier report",
+      training ? "mask-classifier training report" : "mask-classifier evaluation report");
+  if (training) {
+    page.raw_html("<p class=\"sub\">data: <code>" + text_of(m, "data") +
+                  "</code> &middot; device: <code>" + text_of(m, "device") +
+                  "</code> &middot; network: <code>" + text_of(m, "network") + "</code> (" +
+                  text_of(m, "parameters") + " parameters)</p>\n");
+    page.raw_html("<p><span class=\"big\">" + fixed(100 * m.value("val_accuracy", 0.0), 2) +
+                  "%</span> validation accuracy on " + text_of(m, "val_size") +
+                  " images (trained on " + text_of(m, "train_size") +
+                  ", classes: " + class_list(m) + ")</p>\n");
+  } else {
+    page.raw_html("<p class=\"sub\">model: <code>" + text_of(m, "model") +
+                  "</code> &middot; data: <code>" + text_of(m, "data") +
+                  "</code> &middot; device: <code>" + text_of(m, "device") + "</code></p>\n");
+    page.raw_html("<p><span class=\"big\">" + fixed(100 * m.value("accuracy", 0.0), 2) +
+                  "%</span> accuracy on " + text_of(m, "images") +
+                  " images (classes: " + class_list(m) + ")</p>\n");
   }
-  h << ")</p>\n";
+  if (m.contains("warnings")) {
+    for (const nlohmann::json& w : m["warnings"]) page.warning(w.get<std::string>());
+  }
 
-  h << "<h2>Training curves</h2>\n<img id=\"curves\" src=\"" << kCurvesPng
-    << "\" alt=\"loss and accuracy curves\">\n";
-  h << "<h2>Epochs</h2>\n<table><tr><th>epoch</th><th>train loss</th><th>val loss</th>"
-       "<th>val accuracy</th><th>seconds</th><th>images/s</th></tr>\n";
-  if (m.contains("epochs")) {
+  if (training) {
+    page.section("Training curves");
+    page.image("curves", kCurvesPng, "loss and accuracy curves");
+    page.section("Epochs");
+    std::vector<std::vector<std::string>> rows;
     int e = 1;
     for (const nlohmann::json& ep : m["epochs"]) {
-      h << "<tr><td>" << e++ << "</td><td>" << fixed(ep.value("train_loss", 0.0), 4) << "</td><td>"
-        << fixed(ep.value("val_loss", 0.0), 4) << "</td><td>"
-        << fixed(100 * ep.value("val_accuracy", 0.0), 2) << "%</td><td>"
-        << fixed(ep.value("seconds", 0.0), 1) << "</td><td>"
-        << fixed(ep.value("images_per_second", 0.0), 1) << "</td></tr>\n";
+      rows.push_back(
+          {std::to_string(e++), fixed(ep.value("train_loss", 0.0), 4),
+           fixed(ep.value("val_loss", 0.0), 4), fixed(100 * ep.value("val_accuracy", 0.0), 2) + "%",
+           fixed(ep.value("seconds", 0.0), 1), fixed(ep.value("images_per_second", 0.0), 1)});
     }
+    page.table({"epoch", "train loss", "val loss", "val accuracy", "seconds", "images/s"}, rows);
   }
-  h << "</table>\n";
 
-  h << "<div class=\"grid\"><div><h2>Confusion matrix</h2>\n<img id=\"confusion\" src=\""
-    << kConfusionPng << "\" alt=\"confusion matrix\"></div>\n<div><h2>Per class</h2>\n"
-    << "<table><tr><th>class</th><th>precision</th><th>recall</th><th>F1</th><th>support</th></"
-       "tr>\n";
+  page.begin_columns();
+  page.column();
+  page.section("Confusion matrix");
+  page.image("confusion", kConfusionPng, "confusion matrix");
+  page.column();
+  page.section("Per class");
+  std::vector<std::vector<std::string>> per_class;
   if (m.contains("per_class")) {
     for (const auto& [name, cm] : m["per_class"].items()) {
-      h << "<tr><td>" << escape(name) << "</td><td>" << fixed(cm.value("precision", 0.0), 4)
-        << "</td><td>" << fixed(cm.value("recall", 0.0), 4) << "</td><td>"
-        << fixed(cm.value("f1", 0.0), 4) << "</td><td>" << cm.value("support", 0) << "</td></tr>\n";
+      per_class.push_back({name, fixed(cm.value("precision", 0.0), 4),
+                           fixed(cm.value("recall", 0.0), 4), fixed(cm.value("f1", 0.0), 4),
+                           std::to_string(cm.value("support", 0))});
     }
   }
-  h << "</table></div></div>\n";
+  page.table({"class", "precision", "recall", "F1", "support"}, per_class);
+  page.end_columns();
 
-  h << "<h2>Validation images</h2>\n<img id=\"grid\" src=\"" << kGridPng
-    << "\" alt=\"validation images with predicted and true labels\">\n";
-
-  const size_t n_skipped = m.contains("skipped_files") ? m["skipped_files"].size() : 0;
-  h << "<h2>Skipped files (" << n_skipped << ")</h2>\n";
-  if (n_skipped == 0) {
-    h << "<p>None: every file in the dataset folder was decoded.</p>\n";
+  if (training) {
+    page.section("Validation images");
+    page.image("grid", kGridPng, "validation images with predicted and true labels");
   } else {
-    h << "<table><tr><th>file</th><th>reason</th></tr>\n";
-    for (const nlohmann::json& s : m["skipped_files"]) {
-      h << "<tr><td>" << escape(s.value("path", "")) << "</td><td>" << escape(s.value("reason", ""))
-        << "</td></tr>\n";
-    }
-    h << "</table>\n";
+    page.section("Images");
+    page.image("grid", kEvalGridPng, "evaluated images with predicted and true labels");
   }
-  h << R"(<p id="image-status" class="sub">images: checking...</p>
-<script>
-// Record whether every figure loaded, for people and for the headless-browser test.
-window.addEventListener('load', function () {
-  var imgs = Array.prototype.slice.call(document.images);
-  var ok = imgs.filter(function (i) { return i.complete && i.naturalWidth > 0; }).length;
-  document.body.setAttribute('data-images-loaded', ok + '/' + imgs.length);
-  document.getElementById('image-status').textContent = 'images: ' + ok + ' of ' + imgs.length + ' loaded';
-});
-</script>
-</body></html>
-)";
-  std::ofstream out(path);
-  out << h.str();
-  return static_cast<bool>(out);
+  page.skipped_files(m.contains("skipped_files") ? m["skipped_files"] : nlohmann::json::array(),
+                     "None: every file in the dataset folder was decoded.");
+  return page.save(path);
 }
 
 }  // namespace mask_classifier

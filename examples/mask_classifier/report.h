@@ -1,7 +1,6 @@
-// report.html: one self-contained page (inline CSS, relative <img> links to the run's PNGs) that
-// shows a run's summary, per-epoch table, per-class metrics, the figures and skipped files.
-// A small inline script records whether every image loaded (data-images-loaded="k/n" on <body>),
-// so a headless browser test can check the page with --dump-dom.
+// report.html of a mask-classifier run, built from examples/common's HtmlReport: a training run's
+// summary, curves, per-epoch table, confusion matrix, per-class metrics, image grid and skipped
+// files; an evaluation run (`eval --out`) has the same page without the training sections.
 #pragma once
 
 #include <string>
@@ -14,8 +13,10 @@ namespace mask_classifier {
 inline constexpr const char* kCurvesPng = "curves.png";
 inline constexpr const char* kConfusionPng = "confusion.png";
 inline constexpr const char* kGridPng = "val_grid.png";
+inline constexpr const char* kEvalGridPng = "eval_grid.png";
 
-// metrics: the run's metrics.json object. Returns false on an I/O error.
+// metrics: the run's metrics.json object; it is an evaluation report when it has no "epochs".
+// Returns false on an I/O error.
 bool write_report_html(const std::string& path, const nlohmann::json& metrics);
 
 }  // namespace mask_classifier

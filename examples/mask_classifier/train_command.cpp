@@ -9,13 +9,17 @@
 //     weights, and the last checkpoint on disk stays the last good one.
 //   - Ctrl-C sets a flag; the current step finishes and a checkpoint of the interrupted state is
 //     written to interrupted.safetensors (a second Ctrl-C exits at once).
-#include <atomic>
+//   - Everything that can fail without the data is checked before the data set is decoded: flag
+//     values (each bad one named), the --out directory, and a --resume checkpoint, which is loaded
+//     into a network built from the flags and the checkpoint's class count.
+//   - A run that ends no better than always answering the validation set's majority class says
+//     so and points to the recipe notes in README.md (the seed recipe can sit at ln 2 for epochs).
+// Run directories, checkpoints, history, Ctrl-C, progress and figures are examples/common's.
+#include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <csignal>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <memory>
 
 #include <nlohmann/json.hpp>
@@ -23,10 +27,14 @@
 #include "cnn/cnn.h"
 #include "cnn/data/data_loader.h"
 #include "cnn/data/image_folder.h"
-#include "cnn/data/progress_bar.h"
 #include "cnn/data/split.h"
 #include "cnn/data/synthetic.h"
 #include "commands.h"
+#include "common/checkpoint.h"
+#include "common/cli_checks.h"
+#include "common/interrupt.h"
+#include "common/progress.h"
+#include "common/run_dir.h"
 #include "evaluation.h"
 #include "metrics.h"
 #include "plots.h"
@@ -38,16 +46,10 @@ using nlohmann::json;
 namespace mask_classifier {
 namespace {
 
-volatile std::sig_atomic_t g_interrupted = 0;
-
-extern "C" void on_sigint(int) {
-  g_interrupted = 1;
-  std::signal(SIGINT, SIG_DFL);  // a second Ctrl-C terminates immediately
-}
-
-double seconds_since(std::chrono::steady_clock::time_point t0) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-}
+using example_common::InterruptGuard;
+using example_common::Progress;
+using example_common::seconds_since;
+using example_common::TrainingHistory;
 
 cnn::data::ImageDataset load_training_data(const TrainOptions& o) {
   if (o.data.empty()) {
@@ -86,89 +88,95 @@ std::unique_ptr<cnn::optim::Optimizer> make_optimizer(const TrainOptions& o,
   throw InputError("--optimizer must be sgd or adam, got '" + o.optimizer + "'");
 }
 
-// Per-epoch records and per-step losses; kept in RUN_DIR/history.json so a resumed run reports
-// the epochs it did not run itself.
-struct History {
-  json epochs = json::array();
-  TrainingCurves curves;
-
-  json to_json() const {
-    return {{"epochs", epochs}, {"step_epoch", curves.step_epoch}, {"step_loss", curves.step_loss}};
+// The warning of a run that learned nothing visible: its validation accuracy is no better than
+// always answering the most common validation class (+1 point for rounding). Empty otherwise.
+std::string majority_class_warning(const ClassificationMetrics& m,
+                                   const std::vector<std::string>& classes) {
+  int64_t total = 0, best = 0;
+  size_t majority = 0;
+  for (size_t c = 0; c < m.per_class.size(); ++c) {
+    total += m.per_class[c].support;
+    if (m.per_class[c].support > best) best = m.per_class[c].support, majority = c;
   }
-  void load(const fs::path& file, int64_t completed_epochs) {
-    std::ifstream in(file);
-    if (!in) return;
-    const json j = json::parse(in, nullptr, /*allow_exceptions=*/false);
-    if (j.is_discarded() || !j.contains("epochs")) return;
-    for (const json& e : j["epochs"]) {
-      if (static_cast<int64_t>(epochs.size()) < completed_epochs) epochs.push_back(e);
-    }
-    const auto se = j.value("step_epoch", std::vector<double>{});
-    const auto sl = j.value("step_loss", std::vector<double>{});
-    for (size_t i = 0; i < se.size() && i < sl.size(); ++i) {
-      if (se[i] <= static_cast<double>(completed_epochs)) {
-        curves.step_epoch.push_back(se[i]);
-        curves.step_loss.push_back(sl[i]);
-      }
-    }
-    for (size_t e = 0; e < epochs.size(); ++e) {
-      curves.epoch.push_back(static_cast<double>(e + 1));
-      curves.train_loss.push_back(epochs[e].value("train_loss", NAN));
-      curves.val_loss.push_back(epochs[e].value("val_loss", NAN));
-      curves.val_accuracy.push_back(epochs[e].value("val_accuracy", NAN));
-    }
-  }
-};
-
-void write_json(const fs::path& path, const json& j) {
-  const fs::path tmp = path.string() + ".tmp";
-  {
-    std::ofstream out(tmp);
-    out << j.dump(2) << '\n';
-    if (!out) throw std::runtime_error("cannot write " + tmp.string());
-  }
-  fs::rename(tmp, path);
+  if (total == 0) return "";
+  const double rate = static_cast<double>(best) / static_cast<double>(total);
+  if (m.accuracy > rate + 0.01) return "";
+  char buf[640];
+  std::snprintf(buf, sizeof buf,
+                "validation accuracy %.2f%% is no better than always answering '%s' (%.2f%% of "
+                "the validation images): the network has not learned to tell the classes apart "
+                "yet. The seed recipe (SGD lr 1e-3) can stay at this rate, with the loss near "
+                "its starting value, for the first epochs; see \"Recipe notes\" in "
+                "examples/mask_classifier/README.md (resume with more --epochs, or check the "
+                "data).",
+                100 * m.accuracy, classes[majority].c_str(), 100 * rate);
+  return buf;
 }
 
 }  // namespace
 
 int run_train(const TrainOptions& o) {
   o.network.validate();
-  if (o.epochs < 1 || o.batch < 1 || !(o.lr > 0) || o.momentum < 0) {
-    throw InputError("--epochs and --batch must be >= 1, --lr > 0 and --momentum >= 0");
-  }
+  example_common::ValueChecks checks;
+  checks.at_least("--epochs", o.epochs, 1);
+  checks.at_least("--batch", o.batch, 1);
+  checks.greater_than("--lr", o.lr, 0.0);
+  checks.number_at_least("--momentum", o.momentum, 0.0);
+  checks.throw_if_failed();
   const cnn::Device device = select_device(o.device);
   const cnn::data::ValidationSize val_size = cnn::data::ValidationSize::parse(o.val);
+  example_common::check_output_directory(o.out);
+
+  NetworkSpec spec = o.network;
+  cnn::Generator gen(o.seed);
+  std::shared_ptr<cnn::nn::Sequential> model;
+  std::unique_ptr<cnn::optim::Optimizer> optimizer;
+  TrainingHistory history;
+  int64_t first_epoch = 0;
+  if (!o.resume.empty()) {
+    // Before the data: the class count comes from the checkpoint's last layer.
+    const example_common::CheckpointSummary checkpoint =
+        example_common::inspect_checkpoint(o.resume);
+    const std::vector<int64_t>* logits_bias = checkpoint.shape_of("11.bias");
+    if (!logits_bias || logits_bias->size() != 1) {
+      throw InputError("cannot resume from '" + o.resume +
+                       "': it has no tensor model.11.bias, so it is not a mask-classifier "
+                       "checkpoint");
+    }
+    spec.classes = static_cast<int>((*logits_bias)[0]);
+    spec.validate();
+    model = build_network(spec, &gen);
+    model->to(device);
+    optimizer = make_optimizer(o, model->parameters());
+    first_epoch = example_common::resume_from_checkpoint(
+        o.resume, *model, *optimizer, &gen,
+        "--image-size, --channels, --hidden and --optimizer must be those of the run that wrote "
+        "the checkpoint");
+    history.load((fs::path(o.resume).parent_path() / example_common::kHistoryFile).string(),
+                 first_epoch);
+    std::fprintf(stderr, "resumed from %s after epoch %lld\n", o.resume.c_str(),
+                 static_cast<long long>(first_epoch));
+  }
 
   const cnn::data::ImageDataset ds = load_training_data(o);
-  NetworkSpec spec = o.network;
-  spec.classes = static_cast<int>(ds.classes.size());  // the class count follows the data
+  if (model && static_cast<size_t>(spec.classes) != ds.classes.size()) {
+    throw InputError("cannot resume from '" + o.resume + "': its network has " +
+                     std::to_string(spec.classes) + " classes, the data has " +
+                     std::to_string(ds.classes.size()));
+  }
   const size_t n_val = val_size.count_for(ds.size());
   const cnn::data::TrainValSplit split =
       cnn::data::split_train_val(ds.labels, ds.classes.size(), n_val, o.seed, /*stratified=*/true);
 
-  cnn::Generator gen(o.seed);
-  std::shared_ptr<cnn::nn::Sequential> model = build_network(spec, &gen);
-  model->to(device);
-  std::unique_ptr<cnn::optim::Optimizer> optimizer = make_optimizer(o, model->parameters());
+  if (!model) {
+    spec.classes = static_cast<int>(ds.classes.size());  // the class count follows the data
+    model = build_network(spec, &gen);
+    model->to(device);
+    optimizer = make_optimizer(o, model->parameters());
+  }
 
   const fs::path run_dir(o.out);
-  std::error_code ec;
-  fs::create_directories(run_dir, ec);
-  if (ec) throw InputError("cannot create run directory '" + o.out + "': " + ec.message());
-
-  History history;
-  int64_t first_epoch = 0;
-  if (!o.resume.empty()) {
-    try {
-      first_epoch = cnn::serialize::load_checkpoint(o.resume, *model, *optimizer, &gen).epoch;
-    } catch (const cnn::Error& e) {
-      throw InputError(std::string("cannot resume: ") + e.what());
-    }
-    history.load(fs::path(o.resume).parent_path() / "history.json", first_epoch);
-    std::fprintf(stderr, "resumed from %s after epoch %lld\n", o.resume.c_str(),
-                 static_cast<long long>(first_epoch));
-  }
+  example_common::create_output_directory(o.out);
   std::fprintf(stderr,
                "network: %s, %s parameters | device: %s%s | train %zu, validation %zu | %s lr %g "
                "momentum %g, batch %d, %d epochs%s\n",
@@ -185,8 +193,8 @@ int run_train(const TrainOptions& o) {
   lo.device = device;
   cnn::data::DataLoader train_loader(ds, split.train, lo);
 
-  g_interrupted = 0;
-  std::signal(SIGINT, on_sigint);
+  // Ctrl-C is caught during the epochs only; afterwards the first one ends the program again.
+  auto interrupt = std::make_unique<InterruptGuard>();
   Predictions last_val;
   bool have_val = false;
   for (int64_t epoch = first_epoch; epoch < o.epochs; ++epoch) {
@@ -195,8 +203,7 @@ int run_train(const TrainOptions& o) {
     char label[64];
     std::snprintf(label, sizeof label, "epoch %lld/%d", static_cast<long long>(epoch + 1),
                   o.epochs);
-    std::unique_ptr<cnn::data::ProgressBar> bar;
-    if (!o.quiet) bar = std::make_unique<cnn::data::ProgressBar>(label, train_loader.size());
+    Progress bar(!o.quiet, label, train_loader.size());
     const auto t0 = std::chrono::steady_clock::now();
     double loss_sum = 0;
     size_t seen = 0, step = 0;
@@ -206,14 +213,14 @@ int run_train(const TrainOptions& o) {
       const cnn::Tensor loss = cnn::cross_entropy(logits, batch.labels);
       const float loss_value = loss.item();
       if (!std::isfinite(loss_value)) {
-        if (bar) bar->stop("stopped");
+        bar.stop("stopped");
         std::fprintf(stderr,
                      "error: the training loss became %f at epoch %lld step %zu; stopping. The "
                      "weights were not updated with it; the last good checkpoint is %s. Try a "
                      "smaller --lr.\n",
                      loss_value, static_cast<long long>(epoch + 1), step + 1,
                      epoch > first_epoch || !o.resume.empty()
-                         ? (run_dir / "checkpoint.safetensors").string().c_str()
+                         ? (run_dir / example_common::kCheckpointFile).string().c_str()
                          : "(none: no epoch finished)");
         return 1;
       }
@@ -223,32 +230,29 @@ int run_train(const TrainOptions& o) {
       ++step;
       seen += batch.labels.size();
       loss_sum += static_cast<double>(loss_value) * static_cast<double>(batch.labels.size());
-      history.curves.step_epoch.push_back(static_cast<double>(epoch) +
-                                          static_cast<double>(step) / train_loader.num_batches());
-      history.curves.step_loss.push_back(loss_value);
-      if (bar) {
-        char extra[64];
-        std::snprintf(extra, sizeof extra, "loss %.4f", loss_value);
-        bar->update(seen, extra);
-      }
-      if (g_interrupted) break;
+      history.add_step(
+          static_cast<double>(epoch) + static_cast<double>(step) / train_loader.num_batches(),
+          loss_value);
+      char extra[64];
+      std::snprintf(extra, sizeof extra, "loss %.4f", loss_value);
+      bar.update(seen, extra);
+      if (InterruptGuard::requested()) break;
     }
-    if (g_interrupted) {
-      if (bar) bar->stop("interrupted");
-      const fs::path path = run_dir / "interrupted.safetensors";
-      cnn::serialize::save_checkpoint(path.string(), *model, *optimizer,
-                                      cnn::serialize::TrainingState{epoch}, &gen);
+    if (InterruptGuard::requested()) {
+      bar.stop("interrupted");
+      const std::string path =
+          example_common::save_interrupted_checkpoint(o.out, *model, *optimizer, epoch, &gen);
       std::fprintf(stderr,
                    "interrupted during epoch %lld after %zu steps: saved %s (resuming from it "
                    "repeats epoch %lld with these weights); the last end-of-epoch checkpoint is "
                    "%s\n",
-                   static_cast<long long>(epoch + 1), step, path.string().c_str(),
+                   static_cast<long long>(epoch + 1), step, path.c_str(),
                    static_cast<long long>(epoch + 1),
-                   (run_dir / "checkpoint.safetensors").string().c_str());
+                   (run_dir / example_common::kCheckpointFile).string().c_str());
       return 1;
     }
     const double train_seconds = seconds_since(t0);
-    if (bar) bar->finish();
+    bar.finish();
     last_val = predict_dataset(*model, ds, split.val, lo.batch_size, device);
     have_val = true;
     const double seconds = seconds_since(t0);
@@ -261,20 +265,14 @@ int run_train(const TrainOptions& o) {
         static_cast<long long>(epoch + 1), o.epochs, train_loss, last_val.mean_loss,
         100 * vm.accuracy, seconds, ips);
     std::fflush(stdout);
-    history.epochs.push_back({{"train_loss", train_loss},
-                              {"val_loss", last_val.mean_loss},
-                              {"val_accuracy", vm.accuracy},
-                              {"seconds", seconds},
-                              {"images_per_second", ips}});
-    history.curves.epoch.push_back(static_cast<double>(epoch + 1));
-    history.curves.train_loss.push_back(train_loss);
-    history.curves.val_loss.push_back(last_val.mean_loss);
-    history.curves.val_accuracy.push_back(vm.accuracy);
-    cnn::serialize::save_checkpoint((run_dir / "checkpoint.safetensors").string(), *model,
-                                    *optimizer, cnn::serialize::TrainingState{epoch + 1}, &gen);
-    write_json(run_dir / "history.json", history.to_json());
+    history.add_epoch({{"train_loss", train_loss},
+                       {"val_loss", last_val.mean_loss},
+                       {"val_accuracy", vm.accuracy},
+                       {"seconds", seconds},
+                       {"images_per_second", ips}});
+    example_common::save_epoch_checkpoint(o.out, *model, *optimizer, epoch + 1, &gen, history);
   }
-  std::signal(SIGINT, SIG_DFL);
+  interrupt.reset();
   if (!have_val) {  // resumed a finished run: evaluate once so the outputs exist
     last_val = predict_dataset(*model, ds, split.val, lo.batch_size, device);
   }
@@ -283,16 +281,23 @@ int run_train(const TrainOptions& o) {
       compute_metrics(ds.classes.size(), last_val.truth, last_val.predicted);
   std::printf("\n%s", format_metrics(m, ds.classes).c_str());
   save_model((run_dir / "model.safetensors").string(), *model, spec, ds.classes);
+  json warnings = json::array();
+  const std::string majority = majority_class_warning(m, ds.classes);
+  if (!majority.empty()) {
+    std::printf("\nwarning: %s\n", majority.c_str());
+    warnings.push_back(majority);
+  }
 
   json j = metrics_to_json(m, ds.classes);
   j["classes"] = ds.classes;
   j["val_accuracy"] = m.accuracy;
   j["val_loss"] = last_val.mean_loss;
-  j["epochs"] = history.epochs;
+  j["epochs"] = history.epochs();
   json skipped = json::array();
   for (const cnn::data::SkippedFile& s : ds.skipped)
     skipped.push_back({{"path", s.path}, {"reason", s.reason}});
   j["skipped_files"] = skipped;
+  j["warnings"] = warnings;
   j["data"] = o.data.empty()
                   ? "synthetic (built-in, " + std::to_string(o.synthetic_count) + " images)"
                   : o.data;
@@ -309,25 +314,27 @@ int run_train(const TrainOptions& o) {
       val_files.push_back(fs::path(ds.paths[i]).lexically_relative(o.data).generic_string());
     j["val_files"] = val_files;
   }
+  // Floats as the decimals the user typed (0.001, not 0.0010000000474974513).
   j["recipe"] = {{"epochs", o.epochs},
                  {"batch", o.batch},
-                 {"lr", o.lr},
-                 {"momentum", o.momentum},
+                 {"lr", example_common::shortest_decimal(o.lr)},
+                 {"momentum", example_common::shortest_decimal(o.momentum)},
                  {"optimizer", o.optimizer},
                  {"seed", o.seed},
                  {"augment", o.augment},
                  {"val", o.val}};
-  write_json(run_dir / "metrics.json", j);
+  example_common::write_json_file((run_dir / "metrics.json").string(), j);
 
   std::vector<GridItem> items;
   for (size_t i = 0; i < last_val.indices.size(); ++i) {
     items.push_back({ds.image(last_val.indices[i]), ds.width, ds.height, last_val.truth[i],
                      last_val.predicted[i], last_val.probability[i]});
   }
-  const bool figures_ok = write_training_curves((run_dir / kCurvesPng).string(), history.curves) &&
-                          write_confusion_png((run_dir / kConfusionPng).string(), m, ds.classes) &&
-                          write_prediction_grid((run_dir / kGridPng).string(), items, ds.classes) &&
-                          write_report_html((run_dir / "report.html").string(), j);
+  const bool figures_ok =
+      write_training_curves((run_dir / kCurvesPng).string(), history.curves()) &&
+      write_confusion_png((run_dir / kConfusionPng).string(), m.confusion, ds.classes) &&
+      write_prediction_grid((run_dir / kGridPng).string(), items, ds.classes) &&
+      write_report_html((run_dir / "report.html").string(), j);
   if (!figures_ok) {
     std::fprintf(stderr, "error: could not write the figures or report.html in %s\n",
                  o.out.c_str());

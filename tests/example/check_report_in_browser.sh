@@ -1,6 +1,6 @@
 #!/bin/sh
-# Opens a freshly trained run's report.html in headless Chromium and checks that the page loads
-# and every figure decodes: report.html's inline script writes data-images-loaded="k/n" on <body>,
+# Opens a freshly trained run's report.html, and the report of `eval --out` on a synthetic folder,
+# in headless Chromium and checks that each page loads and every figure decodes: report.html's inline script writes data-images-loaded="k/n" on <body>,
 # which --dump-dom shows. Exits 77 (ctest: skipped) when Chromium is not installed.
 #   usage: check_report_in_browser.sh MASK_CLASSIFIER_BINARY WORK_DIR
 set -eu
@@ -31,3 +31,20 @@ else
 fi
 grep -q "Training curves" "$work/dom.html"
 grep -q "Confusion matrix" "$work/dom.html"
+
+# eval --out: the evaluation report with its two figures.
+"$binary" synth --count 20 --size 32 --seed 3 --out "$work/eval_data" > "$work/synth.log" 2>&1
+"$binary" eval --quiet --device cpu --model "$work/run/model.safetensors" --data "$work/eval_data" \
+  --out "$work/eval" > "$work/eval.log" 2>&1
+timeout 120 "$browser" --headless --no-sandbox --disable-gpu --disable-background-networking \
+  --disable-component-update --disable-sync --no-first-run --user-data-dir="$work/profile" \
+  --virtual-time-budget=5000 --dump-dom "file://$work/eval/report.html" > "$work/eval_dom.html" \
+  2> "$work/chromium_eval.log"
+if grep -q 'data-images-loaded="2/2"' "$work/eval_dom.html"; then
+  echo "eval report.html: 2 of 2 figures loaded"
+else
+  echo "eval report.html: figures did not all load; body says:"
+  grep -o 'data-images-loaded="[^"]*"' "$work/eval_dom.html" || echo "(no marker: the script did not run)"
+  exit 1
+fi
+grep -q "evaluation report" "$work/eval_dom.html"

@@ -53,12 +53,13 @@ TEST_CASE("figures are written as decodable PNGs with content", "[example][plots
   k.epoch = {1, 2, 3};
   k.train_loss = {0.7, 0.4, 0.2};
   k.val_loss = {0.6, 0.35, 0.25};
-  k.val_accuracy = {0.6, 0.85, 0.95};
+  k.val_metric = {0.6, 0.85, 0.95};
   k.step_epoch = {0.5, 1, 1.5, 2, 2.5, 3};
   k.step_loss = {0.7, 0.6, 0.5, 0.4, 0.3, 0.2};
   REQUIRE(write_training_curves((dir / kCurvesPng).string(), k));
   const ClassificationMetrics m = compute_metrics(2, {0, 0, 1, 1}, {0, 1, 1, 1});
-  REQUIRE(write_confusion_png((dir / kConfusionPng).string(), m, {"with_mask", "without_mask"}));
+  REQUIRE(write_confusion_png((dir / kConfusionPng).string(), m.confusion,
+                              {"with_mask", "without_mask"}));
   std::vector<uint8_t> tile(100 * 100 * 3, 128);
   std::vector<GridItem> items = {{tile.data(), 100, 100, 0, 0, 0.9f},
                                  {tile.data(), 100, 100, 1, 0, 0.6f}};

@@ -1,7 +1,7 @@
-// A minimal RGB raster for the program's PNG outputs (curves, confusion matrix, image grid):
-// rectangles, lines, pasted images and text. Text uses stb_easy_font's built-in segment font
-// (public domain, part of Debian's libstb-dev), rasterised here as filled rectangles, so the
-// plots need no font files and no graphics library.
+// A minimal RGB raster for the examples' PNG outputs (curves, confusion matrices, image grids,
+// annotated photos): rectangles, lines, labelled boxes, pasted images and text. Text uses
+// stb_easy_font's built-in segment font (public domain, part of Debian's libstb-dev), rasterised
+// here as filled rectangles, so the figures need no font files and no graphics library.
 #pragma once
 
 #include <cstdint>
@@ -9,7 +9,7 @@
 
 #include "cnn/data/image.h"
 
-namespace mask_classifier {
+namespace example_common {
 
 struct Colour {
   uint8_t r, g, b;
@@ -29,6 +29,8 @@ inline constexpr Colour kRed{214, 39, 40};
 class Canvas {
  public:
   Canvas(int width, int height, Colour background = colours::kWhite);
+  // A canvas holding a copy of `image` (to draw on a photo).
+  explicit Canvas(const cnn::data::RgbImage& image);
   int width() const { return image_.width; }
   int height() const { return image_.height; }
 
@@ -37,6 +39,11 @@ class Canvas {
   void fill_rect(int x0, int y0, int x1, int y1, Colour c);  // [x0,x1) x [y0,y1)
   void outline_rect(int x0, int y0, int x1, int y1, Colour c, int thickness = 1);
   void line(double x0, double y0, double x1, double y1, Colour c, int thickness = 1);
+  // A box [x0,x1) x [y0,y1) outlined in `c` with `label` on a filled tab of the same colour
+  // above its top-left corner (inside the box when there is no room above), in black or white,
+  // whichever reads better on `c`. An empty label draws the outline only.
+  void labelled_box(int x0, int y0, int x1, int y1, Colour c, const std::string& label,
+                    int thickness = 2, int text_scale = 1);
   // Pastes a packed RGB image of w x h with its top-left at (x, y), nearest-neighbour scaled.
   void paste(const uint8_t* rgb, int w, int h, int x, int y, int scale = 1);
   // Text with its top-left at (x, y); scale multiplies stb_easy_font's ~7 px glyph height.
@@ -51,4 +58,4 @@ class Canvas {
   cnn::data::RgbImage image_;
 };
 
-}  // namespace mask_classifier
+}  // namespace example_common

@@ -1,5 +1,5 @@
 // RGB raster drawing (see canvas.h).
-#include "canvas.h"
+#include "common/canvas.h"
 
 #include <algorithm>
 #include <cmath>
@@ -11,7 +11,7 @@
 #include <stb_easy_font.h>
 #pragma GCC diagnostic pop
 
-namespace mask_classifier {
+namespace example_common {
 
 Canvas::Canvas(int width, int height, Colour background) {
   image_.width = width;
@@ -19,6 +19,8 @@ Canvas::Canvas(int width, int height, Colour background) {
   image_.pixels.resize(static_cast<size_t>(width) * height * 3);
   fill_rect(0, 0, width, height, background);
 }
+
+Canvas::Canvas(const cnn::data::RgbImage& image) : image_(image) {}
 
 void Canvas::set(int x, int y, Colour c) {
   if (x < 0 || y < 0 || x >= image_.width || y >= image_.height) return;
@@ -39,6 +41,21 @@ void Canvas::outline_rect(int x0, int y0, int x1, int y1, Colour c, int thicknes
   fill_rect(x0, y1 - thickness, x1, y1, c);
   fill_rect(x0, y0, x0 + thickness, y1, c);
   fill_rect(x1 - thickness, y0, x1, y1, c);
+}
+
+void Canvas::labelled_box(int x0, int y0, int x1, int y1, Colour c, const std::string& label,
+                          int thickness, int text_scale) {
+  outline_rect(x0, y0, x1, y1, c, thickness);
+  if (label.empty()) return;
+  const int pad = 2 * text_scale;
+  const int tab_w = text_width(label, text_scale) + 2 * pad;
+  const int tab_h = text_height(text_scale) + 2 * pad;
+  // Above the box when it fits on the canvas, else inside its top edge.
+  const int tab_y = y0 - tab_h >= 0 ? y0 - tab_h : y0;
+  fill_rect(x0, tab_y, x0 + tab_w, tab_y + tab_h, c);
+  // Rec. 601 luma: dark ink on light colours, white on dark ones.
+  const double luma = 0.299 * c.r + 0.587 * c.g + 0.114 * c.b;
+  text(x0 + pad, tab_y + pad, label, luma > 140 ? colours::kBlack : colours::kWhite, text_scale);
 }
 
 void Canvas::line(double x0, double y0, double x1, double y1, Colour c, int thickness) {
@@ -92,4 +109,4 @@ int Canvas::text_width(const std::string& s, int scale) {
   return stb_easy_font_width(copy.data()) * scale;
 }
 
-}  // namespace mask_classifier
+}  // namespace example_common
