@@ -1,6 +1,8 @@
 // conv2d forward, backward-data, backward-weight and backward-bias at the seed network's layer
 // shapes (batch 64, 3x3, stride 1, padding 1): libcnn's implicit-GEMM kernels next to cuDNN with
 // the fastest algorithm cudnnFind* reports (FMA math, i.e. FP32 without TF32).
+// Depthwise layers (groups == C, TinyFaceDetector-like shapes at batch 16) run the same way, with
+// cuDNN's grouped convolution (cudnnSetConvolutionGroupCount) as the baseline.
 #include <memory>
 
 #include "bench/cuda/bench_util.cuh"
@@ -49,14 +51,15 @@ struct ConvProblem {
         y_desc(s.N, s.K, s.P(), s.Q()),
         b_desc(1, s.K, 1, 1) {
     check(cudnnCreateFilterDescriptor(&w_desc), "filter descriptor");
-    check(
-        cudnnSetFilter4dDescriptor(w_desc, CUDNN_DATA_FLOAT, CUDNN_TENSOR_NCHW, s.K, s.C, s.R, s.S),
-        "filter descriptor");
+    check(cudnnSetFilter4dDescriptor(w_desc, CUDNN_DATA_FLOAT, CUDNN_TENSOR_NCHW, s.K,
+                                     s.group_channels(), s.R, s.S),
+          "filter descriptor");
     check(cudnnCreateConvolutionDescriptor(&conv_desc), "conv descriptor");
     check(cudnnSetConvolution2dDescriptor(conv_desc, s.pad_h, s.pad_w, s.stride_h, s.stride_w, 1, 1,
                                           CUDNN_CROSS_CORRELATION, CUDNN_DATA_FLOAT),
           "conv descriptor");
     check(cudnnSetConvolutionMathType(conv_desc, CUDNN_FMA_MATH), "math type");
+    check(cudnnSetConvolutionGroupCount(conv_desc, s.groups), "group count");
 
     cudnnHandle_t h = cudnn();
     int returned = 0;
@@ -117,7 +120,7 @@ enum class Pass { kForward, kBackwardData, kBackwardWeight, kBackwardBias };
 
 void run_conv(benchmark::State& state, const Conv2dShape& s, Pass pass, bool libcnn) {
   ConvProblem pr(s);
-  const double macs = double(s.output_size()) * s.C * s.R * s.S;
+  const double macs = double(s.output_size()) * s.group_channels() * s.R * s.S;
   const double act_in = double(s.input_size()) * 4, act_out = double(s.output_size()) * 4,
                weights = double(s.weight_size()) * 4;
   switch (pass) {
@@ -196,6 +199,19 @@ const bool registered = [] {
                                  std::to_string(s.C) + "to" + std::to_string(s.K) + "_" +
                                  std::to_string(s.H) + "x" + std::to_string(s.W) + "/" +
                                  (libcnn ? "libcnn" : "cudnn");
+        register_gpu_benchmark(name, [s, pass = pass, libcnn](benchmark::State& state) {
+          run_conv(state, s, pass, libcnn);
+        });
+      }
+  // Depthwise 3x3 pad 1 (memory-bound: compare bytes_per_second), batch 16.
+  for (const auto& [pass, pass_name] : passes)
+    for (const auto& [C, HW] : {std::pair{32, 104}, std::pair{128, 26}, std::pair{256, 13}})
+      for (bool libcnn : {true, false}) {
+        Conv2dShape s = seed_layer(C, C, HW);
+        s.N = 16, s.groups = C;
+        const std::string name = std::string("cuda/conv2d_depthwise_") + pass_name + "/N16_C" +
+                                 std::to_string(C) + "_" + std::to_string(HW) + "x" +
+                                 std::to_string(HW) + "/" + (libcnn ? "libcnn" : "cudnn");
         register_gpu_benchmark(name, [s, pass = pass, libcnn](benchmark::State& state) {
           run_conv(state, s, pass, libcnn);
         });

@@ -10,6 +10,14 @@
 // tasks are whole images. With fewer tasks than threads the loops go serial and the SGEMM itself
 // runs on all threads instead. Backward-weight of a layer with few input channels (the first
 // layer, C*R*S = 27) skips the lowering: see conv2d_direct.h.
+//
+// Groups: depthwise shapes (groups == C) go to the direct kernels of conv2d_depthwise.cpp. Other
+// grouped shapes run the same lowering once per group: for image n and group g the input
+// channels, filters and output channels are contiguous sub-tensors (x + (n*C + g*Cg)*H*W,
+// w + g*Kg*Cg*R*S, y + (n*K + g*Kg)*P*Q), so a task is (image, group, band) and the group's
+// sub-shape (C = Cg, K = Kg) drives im2col and the GEMM. groups == 1 is the case g = 0.
+// 1x1 filters with stride 1 and no padding skip im2col entirely: col would be x itself, so the
+// GEMMs read the image's [C, H*W] matrix in place (ld = H*W).
 #include <omp.h>
 
 #include <algorithm>
@@ -17,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "kernels/cpu/conv2d_depthwise.h"
 #include "kernels/cpu/conv2d_direct.h"
 #include "kernels/cpu/im2col.h"
 #include "kernels/cpu/ops.h"
@@ -47,6 +56,18 @@ Bands make_bands(const Conv2dShape& s) {
   b.per_image = (s.P() + b.rows_per_band - 1) / b.rows_per_band;
   b.max_cols = int64_t(b.rows_per_band) * s.Q();
   return b;
+}
+
+// The shape of one group's sub-problem: Cg input channels, Kg filters, groups = 1.
+Conv2dShape group_shape(const Conv2dShape& s) {
+  Conv2dShape g = s;
+  g.C = s.group_channels(), g.K = s.group_filters(), g.groups = 1;
+  return g;
+}
+
+// col == x: a 1x1 filter with stride 1 and no padding reads every pixel exactly once, in order.
+bool is_pointwise(const Conv2dShape& s) {
+  return s.R == 1 && s.S == 1 && s.stride_h == 1 && s.stride_w == 1 && s.pad_h == 0 && s.pad_w == 0;
 }
 
 using GemmFn = void (*)(bool, bool, int, int, int, float, const float*, int, const float*, int,
@@ -86,23 +107,38 @@ void for_each_task(int64_t tasks, int64_t scratch_floats, TaskSchedule schedule,
 
 void conv2d_forward(const Conv2dShape& s, const float* x, const float* w, const float* bias,
                     float* y) {
-  const Bands b = make_bands(s);
-  const int P = s.P(), Q = s.Q(), K = s.K;
-  const int64_t PQ = int64_t(P) * Q;
-  for_each_task(int64_t(s.N) * b.per_image, b.crs * b.max_cols, TaskSchedule::dynamic,
+  if (s.depthwise()) {
+    conv2d_depthwise_forward(s, x, w, bias, y);
+    return;
+  }
+  const Conv2dShape sg = group_shape(s);
+  const Bands b = make_bands(sg);
+  const int P = s.P(), Q = s.Q(), K = sg.K, groups = s.groups;
+  const int64_t PQ = int64_t(P) * Q, HW = int64_t(s.H) * s.W;
+  const bool pointwise = is_pointwise(s);
+  const int64_t tasks_per_image = int64_t(groups) * b.per_image;
+  for_each_task(s.N * tasks_per_image, pointwise ? 0 : b.crs * b.max_cols, TaskSchedule::dynamic,
                 [&](int64_t task, GemmFn gemm, float* col, int) {
-                  const int64_t n = task / b.per_image;
+                  const int64_t n = task / tasks_per_image;
+                  const int g = int(task % tasks_per_image / b.per_image);
                   const int p0 = int(task % b.per_image) * b.rows_per_band;
                   const int p1 = std::min(P, p0 + b.rows_per_band);
                   const int cols = (p1 - p0) * Q;
-                  im2col_rows(s, x + n * int64_t(s.C) * s.H * s.W, p0, p1, col);
-                  float* yb = y + n * K * PQ + int64_t(p0) * Q;
-                  gemm(false, false, K, cols, int(b.crs), 1.f, w, int(b.crs), col, cols, 0.f, yb,
-                       int(PQ));
+                  const float* xg = x + (n * s.C + int64_t(g) * sg.C) * HW;
+                  const float* wg = w + int64_t(g) * K * b.crs;
+                  const float* band = xg + int64_t(p0) * Q;  // pointwise: col is x itself
+                  int ld_band = int(HW);
+                  if (!pointwise) {
+                    im2col_rows(sg, xg, p0, p1, col);
+                    band = col, ld_band = cols;
+                  }
+                  float* yb = y + (n * s.K + int64_t(g) * K) * PQ + int64_t(p0) * Q;
+                  gemm(false, false, K, cols, int(b.crs), 1.f, wg, int(b.crs), band, ld_band, 0.f,
+                       yb, int(PQ));
                   if (bias)
                     for (int k = 0; k < K; ++k) {
                       float* row = yb + k * PQ;
-                      const float bk = bias[k];
+                      const float bk = bias[g * K + k];
 #pragma omp simd
                       for (int j = 0; j < cols; ++j) row[j] += bk;
                     }
@@ -110,27 +146,42 @@ void conv2d_forward(const Conv2dShape& s, const float* x, const float* w, const 
 }
 
 void conv2d_backward_data(const Conv2dShape& s, const float* dy, const float* w, float* dx) {
-  const Bands b = make_bands(s);
-  const int P = s.P(), Q = s.Q(), K = s.K;
-  const int64_t PQ = int64_t(P) * Q, image = int64_t(s.C) * s.H * s.W;
-  // Task = one image: col2im of neighbouring bands overlaps in dx (the kernel halo).
-  for_each_task(s.N, b.crs * b.max_cols, TaskSchedule::dynamic,
-                [&](int64_t n, GemmFn gemm, float* col, int) {
-                  float* dxn = dx + n * image;
+  if (s.depthwise()) {
+    conv2d_depthwise_backward_data(s, dy, w, dx);
+    return;
+  }
+  const Conv2dShape sg = group_shape(s);
+  const Bands b = make_bands(sg);
+  const int P = s.P(), Q = s.Q(), K = sg.K, groups = s.groups;
+  const int64_t PQ = int64_t(P) * Q, image = int64_t(sg.C) * s.H * s.W;
+  const bool pointwise = is_pointwise(s);
+  // Task = one (image, group): col2im of neighbouring bands overlaps in dx (the kernel halo).
+  for_each_task(int64_t(s.N) * groups, pointwise ? 0 : b.crs * b.max_cols, TaskSchedule::dynamic,
+                [&](int64_t task, GemmFn gemm, float* col, int) {
+                  const int64_t n = task / groups;
+                  const int g = int(task % groups);
+                  float* dxn = dx + (n * s.C + int64_t(g) * sg.C) * s.H * s.W;
+                  const float* wg = w + int64_t(g) * K * b.crs;
+                  const float* dyn = dy + (n * s.K + int64_t(g) * K) * PQ;
+                  if (pointwise) {  // dx[C, HW] = w^T[C, K] * dy[K, HW], no col2im
+                    gemm(true, false, sg.C, int(PQ), K, 1.f, wg, int(b.crs), dyn, int(PQ), 0.f, dxn,
+                         int(PQ));
+                    return;
+                  }
                   std::memset(dxn, 0, sizeof(float) * size_t(image));
                   for (int p0 = 0; p0 < P; p0 += b.rows_per_band) {
                     const int p1 = std::min(P, p0 + b.rows_per_band);
                     const int cols = (p1 - p0) * Q;
                     // dcol[CRS, cols] = w^T[CRS, K] * dy_band[K, cols]
-                    gemm(true, false, int(b.crs), cols, K, 1.f, w, int(b.crs),
-                         dy + n * K * PQ + int64_t(p0) * Q, int(PQ), 0.f, col, cols);
-                    col2im_rows_add(s, col, p0, p1, dxn);
+                    gemm(true, false, int(b.crs), cols, K, 1.f, wg, int(b.crs),
+                         dyn + int64_t(p0) * Q, int(PQ), 0.f, col, cols);
+                    col2im_rows_add(sg, col, p0, p1, dxn);
                   }
                 });
 }
 
 bool use_direct_backward_weight(const Conv2dShape& s) {
-  return s.stride_h == 1 && s.stride_w == 1 && s.S == 3 && s.R <= 9 &&
+  return s.groups == 1 && s.stride_h == 1 && s.stride_w == 1 && s.S == 3 && s.R <= 9 &&
          int64_t(s.C) * s.R * s.S <= kDirectMaxCrs &&
          std::string(selected_sgemm_kernel().name) == "avx512";
 }
@@ -140,26 +191,42 @@ void conv2d_backward_weight(const Conv2dShape& s, const float* x, const float* d
     conv2d_backward_weight_direct_avx512(s, x, dy, dw);
     return;
   }
-  const Bands b = make_bands(s);
-  const int P = s.P(), Q = s.Q(), K = s.K;
-  const int64_t PQ = int64_t(P) * Q, wsize = s.weight_size();
-  const int64_t tasks = int64_t(s.N) * b.per_image;
+  if (s.depthwise()) {
+    conv2d_depthwise_backward_weight(s, x, dy, dw);
+    return;
+  }
+  const Conv2dShape sg = group_shape(s);
+  const Bands b = make_bands(sg);
+  const int P = s.P(), Q = s.Q(), K = sg.K, groups = s.groups;
+  const int64_t PQ = int64_t(P) * Q, HW = int64_t(s.H) * s.W, wsize = s.weight_size();
+  const bool pointwise = is_pointwise(s);
+  const int64_t tasks_per_image = int64_t(groups) * b.per_image;
+  const int64_t tasks = s.N * tasks_per_image;
   // One dw accumulator per thread (summed at the end) so tasks need no synchronisation.
   const int threads = tasks >= available_threads() ? available_threads() : 1;
   std::vector<float> partial(size_t(threads > 1 ? threads * wsize : 0), 0.f);
   std::memset(dw, 0, sizeof(float) * size_t(wsize));
   // Fixed schedule: each task always adds into the same thread's partial (deterministic dw).
-  for_each_task(tasks, b.crs * b.max_cols, TaskSchedule::fixed,
+  for_each_task(tasks, pointwise ? 0 : b.crs * b.max_cols, TaskSchedule::fixed,
                 [&](int64_t task, GemmFn gemm, float* col, int thread) {
-                  const int64_t n = task / b.per_image;
+                  const int64_t n = task / tasks_per_image;
+                  const int g = int(task % tasks_per_image / b.per_image);
                   const int p0 = int(task % b.per_image) * b.rows_per_band;
                   const int p1 = std::min(P, p0 + b.rows_per_band);
                   const int cols = (p1 - p0) * Q;
-                  im2col_rows(s, x + n * int64_t(s.C) * s.H * s.W, p0, p1, col);
-                  float* acc = threads > 1 ? partial.data() + thread * wsize : dw;
-                  // dw[K, CRS] += dy_band[K, cols] * col[CRS, cols]^T
-                  gemm(false, true, K, int(b.crs), cols, 1.f, dy + n * K * PQ + int64_t(p0) * Q,
-                       int(PQ), col, cols, 1.f, acc, int(b.crs));
+                  const float* xg = x + (n * s.C + int64_t(g) * sg.C) * HW;
+                  const float* band = xg + int64_t(p0) * Q;  // pointwise: col is x itself
+                  int ld_band = int(HW);
+                  if (!pointwise) {
+                    im2col_rows(sg, xg, p0, p1, col);
+                    band = col, ld_band = cols;
+                  }
+                  float* acc =
+                      (threads > 1 ? partial.data() + thread * wsize : dw) + int64_t(g) * K * b.crs;
+                  // dw_g[K, CRS] += dy_band[K, cols] * col[CRS, cols]^T
+                  gemm(false, true, K, int(b.crs), cols, 1.f,
+                       dy + (n * s.K + int64_t(g) * K) * PQ + int64_t(p0) * Q, int(PQ), band,
+                       ld_band, 1.f, acc, int(b.crs));
                 });
   if (threads > 1) {
 #pragma omp parallel for simd if (parallel : worth_parallel(wsize))

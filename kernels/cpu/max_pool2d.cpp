@@ -15,7 +15,8 @@ namespace cnn::kernels::cpu {
 
 namespace {
 
-// One output plane of a general window (any kernel, stride, padding, dilation).
+// One output plane of a general window (any kernel, stride, padding, dilation, extra end
+// padding: the bounds checks skip every tap outside the plane).
 void pool_plane_general(const MaxPool2dShape& s, const float* x, float* y, int32_t* argmax) {
   const int P = s.P(), Q = s.Q();
   for (int p = 0; p < P; ++p)
@@ -43,7 +44,8 @@ void pool_plane_general(const MaxPool2dShape& s, const float* x, float* y, int32
 }
 
 // The seed network's 2x2 / stride 2 / no padding case, without bounds checks (every window is
-// fully inside the plane when pad == 0).
+// fully inside the plane when pad == 0 and there is no extra end padding; TF-'same' shapes with
+// an extra row or column take the general path).
 void pool_plane_2x2(const MaxPool2dShape& s, const float* x, float* y, int32_t* argmax) {
   const int P = s.P(), Q = s.Q(), W = s.W;
   for (int p = 0; p < P; ++p) {
@@ -73,7 +75,8 @@ void max_pool2d_forward(const MaxPool2dShape& s, const float* x, float* y, int32
   const int64_t planes = int64_t(s.N) * s.C;
   const int64_t in_plane = int64_t(s.H) * s.W, out_plane = int64_t(s.P()) * s.Q();
   const bool is_2x2 = s.kernel_h == 2 && s.kernel_w == 2 && s.stride_h == 2 && s.stride_w == 2 &&
-                      s.pad_h == 0 && s.pad_w == 0 && s.dilation_h == 1 && s.dilation_w == 1;
+                      s.pad_h == 0 && s.pad_w == 0 && s.dilation_h == 1 && s.dilation_w == 1 &&
+                      s.extra_pad_h_end == 0 && s.extra_pad_w_end == 0;
 #pragma omp parallel for schedule(static) if (worth_parallel(s.input_size()))
   for (int64_t plane = 0; plane < planes; ++plane) {
     const float* xp = x + plane * in_plane;

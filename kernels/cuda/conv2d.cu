@@ -17,6 +17,13 @@
 //   backward bias    db[k] = sum over n,p,q: row sums over each (n,k) plane, then a column sum
 //                    over n, both from reduce.h (deterministic).
 // Index math uses int for per-image extents and int64 where a whole tensor offset can be large.
+//
+// Groups: depthwise shapes (groups == C) go to the direct kernels of conv2d_depthwise.cu. Other
+// grouped shapes run the three GEMMs once per group, a loop of `groups` launches: for group g the
+// operands are offset to its first channel / filter and keep the whole tensor's per-image stride
+// (the C, K and channels fields that set the image stride are the full tensor's; the GEMM extents
+// and the weight layout use the group's Cg = C/groups, Kg = K/groups). groups == 1 is one launch.
+#include "kernels/cuda/conv2d_depthwise.h"
 #include "kernels/cuda/gemm_engine.cuh"
 #include "kernels/cuda/ops.h"
 #include "kernels/cuda/reduce.h"
@@ -25,9 +32,10 @@
 namespace cnn::kernels::cuda {
 namespace {
 
-// A(m = (n,p,q), k = (c,r,s)) = x[n, c, p*sh-ph+r, q*sw-pw+s], 0 in the padding. Each thread owns
-// one output pixel (its n,p,q decomposed once) and BK*ROWS/THREADS values of k per tile;
-// consecutive threads take consecutive pixels, so loads coalesce along q.
+// A(m = (n,p,q), k = (c,r,s)) = x[n, c, p*sh-ph+r, q*sw-pw+s], 0 in the padding. C is the
+// tensor's channel count (the image stride); k only runs over the group's C/groups channels.
+// Each thread owns one output pixel (its n,p,q decomposed once) and BK*ROWS/THREADS values of k
+// per tile; consecutive threads take consecutive pixels, so loads coalesce along q.
 struct InputPatches {
   const float* x;
   int C, H, W, P, Q, R, S, stride_h, stride_w, pad_h, pad_w, M;
@@ -85,7 +93,8 @@ struct InputPatches {
 };
 
 // A(m = (n,h,w), k = (f,r,s)) = dy[n, f, p, q] with p = (h+ph-r)/sh, q = (w+pw-s)/sw when both
-// divisions are exact and in range, else 0: the transposed convolution in gather form.
+// divisions are exact and in range, else 0: the transposed convolution in gather form. K is the
+// tensor's filter count (the image stride); k only runs over the group's filters.
 struct OutputGradPatches {
   const float* dy;
   int K, H, W, P, Q, R, S, stride_h, stride_w, pad_h, pad_w, M;
@@ -145,7 +154,8 @@ struct OutputGradPatches {
   };
 };
 
-// B(k = (f,r,s), n = c) = w[f, c, r, s]: the weights regrouped by input channel.
+// B(k = (f,r,s), n = c) = w[f, c, r, s]: the weights regrouped by input channel. C is the
+// group's channel count (w is [K, C/groups, R, S]).
 struct WeightsByInputChannel {
   const float* w;
   int C, RS;
@@ -190,11 +200,13 @@ struct WeightsByInputChannel {
 };
 
 // A(m = f, k = j = (n, pq)) = dy[n, f, pq]. Each thread owns one k column of the tile (so one
-// division per tile decomposes j) and ROWS*BK/THREADS filters.
+// division per tile decomposes j) and ROWS*BK/THREADS filters. K is the tensor's filter count
+// (the image stride), rows the filters of the group (f < rows).
 struct OutputGradRows {
   const float* dy;
   int K, PQ;
   FastDivmod div_pq;  // by PQ
+  int rows;
 
   template <int ROWS, int BK, int THREADS>
   struct Fetcher {
@@ -205,7 +217,7 @@ struct OutputGradRows {
 
     const float* dy;
     FastDivmod div_pq;
-    int K, PQ, row0, row, k_local;
+    int K, PQ, rows, row0, row, k_local;
     float r[kElems];
 
     __device__ Fetcher(const OutputGradRows& op, int row0_, int tid)
@@ -213,6 +225,7 @@ struct OutputGradRows {
           div_pq(op.div_pq),
           K(op.K),
           PQ(op.PQ),
+          rows(op.rows),
           row0(row0_),
           row(tid / BK),
           k_local(tid % BK) {}
@@ -226,7 +239,7 @@ struct OutputGradRows {
       CNN_UNROLL
       for (int i = 0; i < kElems; ++i) {
         const int f = row0 + row + i * kRowStep;
-        r[i] = in_k && f < K ? base[int64_t(f) * PQ] : 0.f;
+        r[i] = in_k && f < rows ? base[int64_t(f) * PQ] : 0.f;
       }
     }
 
@@ -239,10 +252,12 @@ struct OutputGradRows {
 
 // B(k = j = (n,p,q), n = (c,r,s)) = x[n, c, p*sh-ph+r, q*sw-pw+s], 0 in the padding. Each thread
 // owns one k column (pixel) per tile and a fixed set of (c,r,s) rows decomposed once up front.
+// C is the group's channel count (c < C), image_channels the tensor's (the image stride).
 struct InputRows {
   const float* x;
   int C, H, W, P, Q, R, S, stride_h, stride_w, pad_h, pad_w;
   FastDivmod div_pq, div_q;  // by P*Q and by Q
+  int image_channels;
 
   template <int ROWS, int BK, int THREADS>
   struct Fetcher {
@@ -261,7 +276,7 @@ struct InputRows {
         : x(op.x),
           div_pq(op.div_pq),
           div_q(op.div_q),
-          chw(op.C * op.H * op.W),
+          chw(op.image_channels * op.H * op.W),
           H(op.H),
           W(op.W),
           stride_h(op.stride_h),
@@ -344,37 +359,64 @@ struct NchwOutput {
 
 void conv2d_forward(const Conv2dShape& s, const float* x, const float* w, const float* bias,
                     float* y, cudaStream_t stream) {
-  const int P = s.P(), Q = s.Q(), CRS = s.C * s.R * s.S;
-  const int M = s.N * P * Q;
+  if (s.depthwise()) {
+    detail::conv2d_depthwise_forward(s, x, w, bias, y, stream);
+    return;
+  }
+  const int P = s.P(), Q = s.Q(), Cg = s.group_channels(), Kg = s.group_filters();
+  const int CRS = Cg * s.R * s.S, M = s.N * P * Q;
   const FastDivmod div_rs(s.R * s.S), div_s(s.S);
-  const InputPatches a{x,          s.C,        s.H,     s.W,     P, Q,      s.R,  s.S,
-                       s.stride_h, s.stride_w, s.pad_h, s.pad_w, M, div_rs, div_s};
-  const gemm::KContiguous b{w, CRS, s.K, is_aligned(w, 16) && CRS % 4 == 0};
-  const NchwOutput out{y, s.K, P * Q, bias, is_aligned(y, 16) && (P * Q) % 4 == 0};
-  gemm::run(M, s.K, CRS, a, b, out, stream);
+  for (int g = 0; g < s.groups; ++g) {
+    const float* xg = x + int64_t(g) * Cg * s.H * s.W;
+    const InputPatches a{xg,         s.C,        s.H,     s.W,     P, Q,      s.R,  s.S,
+                         s.stride_h, s.stride_w, s.pad_h, s.pad_w, M, div_rs, div_s};
+    const float* wg = w + int64_t(g) * Kg * CRS;
+    float* yg = y + int64_t(g) * Kg * P * Q;
+    const gemm::KContiguous b{wg, CRS, Kg, is_aligned(wg, 16) && CRS % 4 == 0};
+    const NchwOutput out{yg, s.K, P * Q, bias ? bias + g * Kg : nullptr,
+                         is_aligned(yg, 16) && (P * Q) % 4 == 0};
+    gemm::run(M, Kg, CRS, a, b, out, stream);
+  }
 }
 
 void conv2d_backward_data(const Conv2dShape& s, const float* dy, const float* w, float* dx,
                           cudaStream_t stream) {
-  const int P = s.P(), Q = s.Q();
+  if (s.depthwise()) {
+    detail::conv2d_depthwise_backward_data(s, dy, w, dx, stream);
+    return;
+  }
+  const int P = s.P(), Q = s.Q(), Cg = s.group_channels(), Kg = s.group_filters();
   const int M = s.N * s.H * s.W;
   const FastDivmod div_rs(s.R * s.S), div_s(s.S);
-  const OutputGradPatches a{dy,         s.K,        s.H,     s.W,     P, Q,      s.R,  s.S,
-                            s.stride_h, s.stride_w, s.pad_h, s.pad_w, M, div_rs, div_s};
-  const WeightsByInputChannel b{w, s.C, s.R * s.S, div_rs};
-  const NchwOutput out{dx, s.C, s.H * s.W, nullptr, is_aligned(dx, 16) && (s.H * s.W) % 4 == 0};
-  gemm::run(M, s.C, s.K * s.R * s.S, a, b, out, stream);
+  for (int g = 0; g < s.groups; ++g) {
+    const float* dyg = dy + int64_t(g) * Kg * P * Q;
+    const OutputGradPatches a{dyg,        s.K,        s.H,     s.W,     P, Q,      s.R,  s.S,
+                              s.stride_h, s.stride_w, s.pad_h, s.pad_w, M, div_rs, div_s};
+    const WeightsByInputChannel b{w + int64_t(g) * Kg * Cg * s.R * s.S, Cg, s.R * s.S, div_rs};
+    float* dxg = dx + int64_t(g) * Cg * s.H * s.W;
+    const NchwOutput out{dxg, s.C, s.H * s.W, nullptr, is_aligned(dxg, 16) && (s.H * s.W) % 4 == 0};
+    gemm::run(M, Cg, Kg * s.R * s.S, a, b, out, stream);
+  }
 }
 
 void conv2d_backward_weight(const Conv2dShape& s, const float* x, const float* dy, float* dw,
                             cudaStream_t stream) {
-  const int P = s.P(), Q = s.Q(), CRS = s.C * s.R * s.S;
+  if (s.depthwise()) {
+    detail::conv2d_depthwise_backward_weight(s, x, dy, dw, stream);
+    return;
+  }
+  const int P = s.P(), Q = s.Q(), Cg = s.group_channels(), Kg = s.group_filters();
+  const int CRS = Cg * s.R * s.S;
   const FastDivmod div_pq(P * Q), div_q(Q);
-  const OutputGradRows a{dy, s.K, P * Q, div_pq};
-  const InputRows b{x,   s.C,        s.H,        s.W,     P,       Q,      s.R,
-                    s.S, s.stride_h, s.stride_w, s.pad_h, s.pad_w, div_pq, div_q};
-  const gemm::RowMajorOutput out{dw, CRS, nullptr, is_aligned(dw, 16) && CRS % 4 == 0};
-  gemm::run(s.K, CRS, s.N * P * Q, a, b, out, stream);
+  for (int g = 0; g < s.groups; ++g) {
+    const OutputGradRows a{dy + int64_t(g) * Kg * P * Q, s.K, P * Q, div_pq, Kg};
+    const float* xg = x + int64_t(g) * Cg * s.H * s.W;
+    const InputRows b{xg,         Cg,         s.H,     s.W,     P,      Q,     s.R, s.S,
+                      s.stride_h, s.stride_w, s.pad_h, s.pad_w, div_pq, div_q, s.C};
+    float* dwg = dw + int64_t(g) * Kg * CRS;
+    const gemm::RowMajorOutput out{dwg, CRS, nullptr, is_aligned(dwg, 16) && CRS % 4 == 0};
+    gemm::run(Kg, CRS, s.N * P * Q, a, b, out, stream);
+  }
 }
 
 void conv2d_backward_bias(const Conv2dShape& s, const float* dy, float* db, cudaStream_t stream) {

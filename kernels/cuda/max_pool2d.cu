@@ -3,7 +3,8 @@
 // Forward: one thread per output element, consecutive threads along q so the window reads
 // coalesce. Padding counts as -infinity (only in-bounds elements are candidates); ties keep the
 // first element in row-major window order and a NaN wins and stays, exactly the reference's (and
-// PyTorch's) rule. argmax is h*W + w inside the (n, c) plane.
+// PyTorch's) rule. argmax is h*W + w inside the (n, c) plane. Extra end padding (TF 'same') only
+// adds output rows/columns via P()/Q(); its taps fail the bounds checks like any padding.
 // Backward in gather form: one thread per *input* element sums dy over the windows whose argmax
 // points at it. Every dx element is written exactly once, so there is no zero-fill pass and no
 // atomicAdd, and overlapping windows (stride < kernel) are still summed in a fixed order, which

@@ -4,6 +4,9 @@
 //   reference::generic::conv2d_forward<double>(shape, x, w, bias, y);
 #pragma once
 
+#include "kernels/reference/activations.h"
+#include "kernels/reference/avg_pool2d.h"
+#include "kernels/reference/batch_norm2d.h"
 #include "kernels/reference/conv2d.h"
 #include "kernels/reference/elementwise.h"
 #include "kernels/reference/linear.h"
@@ -11,3 +14,4 @@
 #include "kernels/reference/optim.h"
 #include "kernels/reference/relu.h"
 #include "kernels/reference/softmax.h"
+#include "kernels/reference/upsample.h"

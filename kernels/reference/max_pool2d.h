@@ -3,7 +3,9 @@
 // Padding counts as -infinity, so only in-bounds elements are candidates. The first in-bounds
 // element of the window (row-major) is the starting candidate and later ones replace it only when
 // strictly greater, so ties pick the first (PyTorch's rule); a NaN wins and stays, so NaN
-// propagates as in PyTorch. argmax is h*W + w inside the (n, c) plane.
+// propagates as in PyTorch. argmax is h*W + w inside the (n, c) plane. Extra end padding
+// (extra_pad_h_end/extra_pad_w_end, TF 'same') enters only through P()/Q(): its taps are out of
+// bounds and skipped like any other padding.
 #pragma once
 
 #include <cmath>

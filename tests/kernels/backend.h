@@ -16,11 +16,14 @@
 namespace cnn::test {
 
 using kernels::AdamParams;
+using kernels::AvgPool2dShape;
+using kernels::BatchNorm2dShape;
 using kernels::Conv2dShape;
 using kernels::LinearShape;
 using kernels::MaxPool2dShape;
 using kernels::SgdParams;
 using kernels::SoftmaxShape;
+using kernels::UpsampleShape;
 
 class Backend {
  public:
@@ -58,6 +61,26 @@ class Backend {
                                   int32_t* argmax) = 0;
   virtual void max_pool2d_backward(const MaxPool2dShape& s, const float* dy, const int32_t* argmax,
                                    float* dx) = 0;
+  virtual void avg_pool2d_forward(const AvgPool2dShape& s, const float* x, float* y) = 0;
+  virtual void avg_pool2d_backward(const AvgPool2dShape& s, const float* dy, float* dx) = 0;
+  virtual void batch_norm2d_forward_training(const BatchNorm2dShape& s, const float* x,
+                                             const float* gamma, const float* beta, float eps,
+                                             float momentum, float* y, float* save_mean,
+                                             float* save_invstd, float* running_mean,
+                                             float* running_var) = 0;
+  virtual void batch_norm2d_forward_inference(const BatchNorm2dShape& s, const float* x,
+                                              const float* gamma, const float* beta,
+                                              const float* running_mean, const float* running_var,
+                                              float eps, float* y) = 0;
+  virtual void batch_norm2d_backward_training(const BatchNorm2dShape& s, const float* x,
+                                              const float* dy, const float* gamma,
+                                              const float* save_mean, const float* save_invstd,
+                                              float* dx, float* dgamma, float* dbeta) = 0;
+  virtual void batch_norm2d_backward_inference(const BatchNorm2dShape& s, const float* x,
+                                               const float* dy, const float* gamma,
+                                               const float* running_mean,
+                                               const float* running_var, float eps, float* dx,
+                                               float* dgamma, float* dbeta) = 0;
   virtual void softmax_forward(const SoftmaxShape& s, const float* x, float* y) = 0;
   virtual void softmax_backward(const SoftmaxShape& s, const float* y, const float* dy,
                                 float* dx) = 0;
@@ -82,6 +105,24 @@ class Backend {
   virtual void sum_squares(int64_t n, const float* x, float* out) = 0;
   virtual void dropout_forward(int64_t n, float p, uint64_t seed, const float* x, float* y,
                                float* mask) = 0;
+  virtual void leaky_relu_forward(int64_t n, float slope, const float* x, float* y) = 0;
+  virtual void leaky_relu_backward(int64_t n, float slope, const float* x, const float* dy,
+                                   float* dx) = 0;
+  virtual void clamp_forward(int64_t n, float lo, float hi, const float* x, float* y) = 0;
+  virtual void clamp_backward(int64_t n, float lo, float hi, const float* x, const float* dy,
+                              float* dx) = 0;
+  virtual void sigmoid_forward(int64_t n, const float* x, float* y) = 0;
+  virtual void sigmoid_backward(int64_t n, const float* y, const float* dy, float* dx) = 0;
+  virtual void bce_with_logits_forward(int64_t n, const float* logits, const float* targets,
+                                       const float* weights, float* loss) = 0;
+  virtual void bce_with_logits_backward(int64_t n, const float* logits, const float* targets,
+                                        const float* weights, const float* dloss,
+                                        bool per_element_dloss, float scale, float* dlogits) = 0;
+  virtual void upsample_nearest2d_forward(const UpsampleShape& s, const float* x, float* y) = 0;
+  virtual void upsample_nearest2d_backward(const UpsampleShape& s, const float* dy,
+                                           float* dx) = 0;
+  virtual void copy_2d(int64_t rows, int64_t cols, const float* src, int64_t src_ld, float* dst,
+                       int64_t dst_ld) = 0;
 };
 
 // The backend this test binary checks (defined by the one backend_*.cpp it links).

@@ -84,6 +84,39 @@ class CudaBackend final : public Backend {
                            float* dx) override {
     cuda::max_pool2d_backward(s, dy, argmax, dx, stream_);
   }
+  void avg_pool2d_forward(const AvgPool2dShape& s, const float* x, float* y) override {
+    cuda::avg_pool2d_forward(s, x, y, stream_);
+  }
+  void avg_pool2d_backward(const AvgPool2dShape& s, const float* dy, float* dx) override {
+    cuda::avg_pool2d_backward(s, dy, dx, stream_);
+  }
+  void batch_norm2d_forward_training(const BatchNorm2dShape& s, const float* x, const float* gamma,
+                                     const float* beta, float eps, float momentum, float* y,
+                                     float* save_mean, float* save_invstd, float* running_mean,
+                                     float* running_var) override {
+    cuda::batch_norm2d_forward_training(s, x, gamma, beta, eps, momentum, y, save_mean, save_invstd,
+                                        running_mean, running_var, stream_);
+  }
+  void batch_norm2d_forward_inference(const BatchNorm2dShape& s, const float* x,
+                                      const float* gamma, const float* beta,
+                                      const float* running_mean, const float* running_var,
+                                      float eps, float* y) override {
+    cuda::batch_norm2d_forward_inference(s, x, gamma, beta, running_mean, running_var, eps, y, stream_);
+  }
+  void batch_norm2d_backward_training(const BatchNorm2dShape& s, const float* x, const float* dy,
+                                      const float* gamma, const float* save_mean,
+                                      const float* save_invstd, float* dx, float* dgamma,
+                                      float* dbeta) override {
+    cuda::batch_norm2d_backward_training(s, x, dy, gamma, save_mean, save_invstd, dx, dgamma,
+                                         dbeta, stream_);
+  }
+  void batch_norm2d_backward_inference(const BatchNorm2dShape& s, const float* x, const float* dy,
+                                       const float* gamma, const float* running_mean,
+                                       const float* running_var, float eps, float* dx,
+                                       float* dgamma, float* dbeta) override {
+    cuda::batch_norm2d_backward_inference(s, x, dy, gamma, running_mean, running_var, eps, dx,
+                                          dgamma, dbeta, stream_);
+  }
   void softmax_forward(const SoftmaxShape& s, const float* x, float* y) override {
     cuda::softmax_forward(s, x, y, stream_);
   }
@@ -134,6 +167,46 @@ class CudaBackend final : public Backend {
   void dropout_forward(int64_t n, float p, uint64_t seed, const float* x, float* y,
                        float* mask) override {
     cuda::dropout_forward(n, p, seed, x, y, mask, stream_);
+  }
+  void leaky_relu_forward(int64_t n, float slope, const float* x, float* y) override {
+    cuda::leaky_relu_forward(n, slope, x, y, stream_);
+  }
+  void leaky_relu_backward(int64_t n, float slope, const float* x, const float* dy,
+                           float* dx) override {
+    cuda::leaky_relu_backward(n, slope, x, dy, dx, stream_);
+  }
+  void clamp_forward(int64_t n, float lo, float hi, const float* x, float* y) override {
+    cuda::clamp_forward(n, lo, hi, x, y, stream_);
+  }
+  void clamp_backward(int64_t n, float lo, float hi, const float* x, const float* dy,
+                      float* dx) override {
+    cuda::clamp_backward(n, lo, hi, x, dy, dx, stream_);
+  }
+  void sigmoid_forward(int64_t n, const float* x, float* y) override {
+    cuda::sigmoid_forward(n, x, y, stream_);
+  }
+  void sigmoid_backward(int64_t n, const float* y, const float* dy, float* dx) override {
+    cuda::sigmoid_backward(n, y, dy, dx, stream_);
+  }
+  void bce_with_logits_forward(int64_t n, const float* logits, const float* targets,
+                               const float* weights, float* loss) override {
+    cuda::bce_with_logits_forward(n, logits, targets, weights, loss, stream_);
+  }
+  void bce_with_logits_backward(int64_t n, const float* logits, const float* targets,
+                                const float* weights, const float* dloss, bool per_element_dloss,
+                                float scale, float* dlogits) override {
+    cuda::bce_with_logits_backward(n, logits, targets, weights, dloss, per_element_dloss, scale,
+                                   dlogits, stream_);
+  }
+  void upsample_nearest2d_forward(const UpsampleShape& s, const float* x, float* y) override {
+    cuda::upsample_nearest2d_forward(s, x, y, stream_);
+  }
+  void upsample_nearest2d_backward(const UpsampleShape& s, const float* dy, float* dx) override {
+    cuda::upsample_nearest2d_backward(s, dy, dx, stream_);
+  }
+  void copy_2d(int64_t rows, int64_t cols, const float* src, int64_t src_ld, float* dst,
+               int64_t dst_ld) override {
+    cuda::copy_2d(rows, cols, src, src_ld, dst, dst_ld, stream_);
   }
 
  private:

@@ -17,6 +17,16 @@
 //     differently.
 //   kOptimizerTolerance = 1e-6 of each buffer's largest element: a few roundings of an update that
 //     is itself small next to the parameter.
+//   kTranscendentalTolerance = 1e-6 (about 8 ulp) for sigmoid and BCE-with-logits: expf/log1pf
+//     are within 1-2 ulp (glibc, CUDA; the CPU sigmoid's fast_exp within 1e-7), plus up to four
+//     roundings of the formula. Sigmoid is relative with an absolute floor of FLT_MIN (a result in
+//     the denormal range may flush to 0); BCE is against the absolute-sum scale of its terms, since
+//     max(x,0) - x*t cancels.
+//   kSumTolerance also for avg_pool2d (forward and backward: window sums) and the batch_norm2d
+//     statistics and everything computed from them (scales derived in cases_batch_norm.cpp).
+//   kBatchNormPointwiseTolerance = 1e-6 of the absolute scale of the terms: batch_norm2d's
+//     inference y and eval-mode dx are six roundings per element (add eps, sqrt, divide, subtract
+//     or multiply, multiply, add), each at most u = 6e-8 of that scale: 3.6e-7, ~3x room.
 // Exact (no tolerance): relu, max-pool values and argmax, fill, dropout's keep/drop decision.
 #pragma once
 
@@ -34,6 +44,8 @@ constexpr double kSumTolerance = 1e-5;
 constexpr double kSoftmaxTolerance = 1e-5;
 constexpr double kElementwiseTolerance = 3e-7;
 constexpr double kOptimizerTolerance = 1e-6;
+constexpr double kBatchNormPointwiseTolerance = 1e-6;
+constexpr double kTranscendentalTolerance = 1e-6;
 
 struct OpCase {
   std::string op;       // the kernel, e.g. "conv2d_backward_data"
@@ -47,10 +59,18 @@ std::vector<OpCase> conv2d_cases();
 std::vector<OpCase> linear_cases();
 std::vector<OpCase> relu_cases();
 std::vector<OpCase> max_pool2d_cases();
+std::vector<OpCase> avg_pool2d_cases();
+std::vector<OpCase> batch_norm2d_cases();
 std::vector<OpCase> softmax_cases();  // softmax and log_softmax
 std::vector<OpCase> cross_entropy_cases();
 std::vector<OpCase> optim_cases();
 std::vector<OpCase> elementwise_cases();
+std::vector<OpCase> leaky_relu_cases();
+std::vector<OpCase> clamp_cases();  // clamp / hardtanh, relu6 = clamp(0, 6)
+std::vector<OpCase> sigmoid_cases();
+std::vector<OpCase> bce_with_logits_cases();
+std::vector<OpCase> upsample_cases();  // upsample_nearest2d
+std::vector<OpCase> copy_2d_cases();
 
 // Helpers shared by the case files.
 std::vector<double> to_double(const std::vector<float>& v);

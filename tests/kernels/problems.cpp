@@ -11,6 +11,8 @@ namespace cnn::test {
 using kernels::Conv2dShape;
 using kernels::LinearShape;
 using kernels::MaxPool2dShape;
+using kernels::AvgPool2dShape;
+using kernels::BatchNorm2dShape;
 using kernels::SoftmaxShape;
 
 namespace {
@@ -24,6 +26,11 @@ Conv2dShape conv(int N, int C, int H, int W, int K, int R, int S, int stride_h, 
   return s;
 }
 
+Conv2dShape grouped(Conv2dShape s, int groups) {
+  s.groups = groups;
+  return s;
+}
+
 MaxPool2dShape pool(int N, int C, int H, int W, int kh, int kw, int sh, int sw, int ph, int pw,
                     int dh = 1, int dw = 1) {
   MaxPool2dShape s;
@@ -32,13 +39,31 @@ MaxPool2dShape pool(int N, int C, int H, int W, int kh, int kw, int sh, int sw, 
   s.dilation_w = dw;
   return s;
 }
+
+// TensorFlow-'same' style: pad_h/pad_w before, extra_h/extra_w after the input.
+MaxPool2dShape pool_end(int N, int C, int H, int W, int kh, int kw, int sh, int sw, int ph, int pw,
+                        int extra_h, int extra_w) {
+  MaxPool2dShape s = pool(N, C, H, W, kh, kw, sh, sw, ph, pw);
+  s.extra_pad_h_end = extra_h, s.extra_pad_w_end = extra_w;
+  return s;
+}
+
+AvgPool2dShape avg(int N, int C, int H, int W, int kh, int kw, int sh, int sw, int ph, int pw,
+                   bool count_include_pad) {
+  AvgPool2dShape s;
+  s.N = N, s.C = C, s.H = H, s.W = W, s.kernel_h = kh, s.kernel_w = kw;
+  s.stride_h = sh, s.stride_w = sw, s.pad_h = ph, s.pad_w = pw;
+  s.count_include_pad = count_include_pad;
+  return s;
+}
 }  // namespace
 
 std::string describe(const Conv2dShape& s) {
   std::ostringstream os;
   os << "N" << s.N << " C" << s.C << " " << s.H << "x" << s.W << " -> K" << s.K << " k" << s.R
-     << "x" << s.S << " s" << s.stride_h << "," << s.stride_w << " p" << s.pad_h << "," << s.pad_w
-     << " (out " << s.P() << "x" << s.Q() << ")";
+     << "x" << s.S << " s" << s.stride_h << "," << s.stride_w << " p" << s.pad_h << "," << s.pad_w;
+  if (s.groups != 1) os << " g" << s.groups;
+  os << " (out " << s.P() << "x" << s.Q() << ")";
   return os.str();
 }
 
@@ -52,7 +77,10 @@ std::string describe(const MaxPool2dShape& s) {
   std::ostringstream os;
   os << "N" << s.N << " C" << s.C << " " << s.H << "x" << s.W << " k" << s.kernel_h << "x"
      << s.kernel_w << " s" << s.stride_h << "," << s.stride_w << " p" << s.pad_h << "," << s.pad_w
-     << " d" << s.dilation_h << "," << s.dilation_w << " (out " << s.P() << "x" << s.Q() << ")";
+     << " d" << s.dilation_h << "," << s.dilation_w;
+  if (s.extra_pad_h_end != 0 || s.extra_pad_w_end != 0)
+    os << " end+" << s.extra_pad_h_end << "," << s.extra_pad_w_end;
+  os << " (out " << s.P() << "x" << s.Q() << ")";
   return os.str();
 }
 
@@ -89,6 +117,57 @@ const std::vector<Conv2dProblem>& conv2d_problems() {
     add("odd channels 33->65", conv(1, 33, 9, 7, 65, 3, 3, 1, 1, 1, 1));
     add("K 129", conv(1, 3, 5, 7, 129, 3, 3, 1, 1, 1, 1));
     add("wide 127", conv(1, 2, 3, 127, 3, 3, 3, 1, 1, 0, 1));
+    // Asymmetric stride / padding and 1x1 filters (pointwise: the CPU skips im2col).
+    add("stride 1x2 pad 0,1", conv(1, 3, 14, 17, 5, 3, 3, 1, 2, 0, 1));
+    add("stride 2x1 pad 2,0", conv(2, 4, 11, 9, 3, 3, 3, 2, 1, 2, 0));
+    add("1x1 pointwise 64->128", conv(2, 64, 8, 8, 128, 1, 1, 1, 1, 0, 0));
+    add("1x1 pointwise 16->32 (TinyFaceDetector)", conv(1, 16, 26, 26, 32, 1, 1, 1, 1, 0, 0));
+    add("1x1 pointwise 256->512 (TinyFaceDetector)", conv(1, 256, 4, 4, 512, 1, 1, 1, 1, 0, 0));
+    add("1x1 stride 2 (not pointwise)", conv(1, 5, 9, 9, 7, 1, 1, 2, 2, 0, 0));
+    add("1x1 pad 1 (not pointwise)", conv(1, 3, 5, 5, 4, 1, 1, 1, 1, 1, 1), false);
+    // Grouped (1 < groups < C): one GEMM lowering per group.
+    add("groups 2", grouped(conv(2, 6, 9, 11, 4, 3, 3, 1, 1, 1, 1), 2));
+    add("groups 3 stride 2", grouped(conv(1, 9, 13, 12, 6, 3, 3, 2, 2, 1, 1), 3));
+    add("groups 4 1x1, no bias", grouped(conv(2, 8, 7, 5, 12, 1, 1, 1, 1, 0, 0), 4), false);
+    add("groups 2 Cg 33 Kg 65", grouped(conv(1, 66, 5, 6, 130, 3, 3, 1, 1, 1, 1), 2));
+    add("groups 2 stride 2x1 pad 0,2", grouped(conv(1, 4, 10, 9, 6, 2, 3, 2, 1, 0, 2), 2));
+    // Depthwise (groups == C), multiplier K/C of 1, 2 and 3.
+    add("depthwise 3x3", grouped(conv(2, 5, 13, 13, 5, 3, 3, 1, 1, 1, 1), 5));
+    add("depthwise x2", grouped(conv(2, 8, 11, 9, 16, 3, 3, 1, 1, 1, 1), 8));
+    add("depthwise x3 stride 2x1 pad 1,0", grouped(conv(1, 4, 12, 15, 12, 3, 3, 2, 1, 1, 0), 4));
+    add("depthwise x2 stride 2, no bias", grouped(conv(2, 3, 9, 10, 6, 3, 3, 2, 2, 1, 1), 3),
+        false);
+    add("depthwise 5x5 pad 2", grouped(conv(1, 6, 17, 19, 6, 5, 5, 1, 1, 2, 2), 6));
+    add("depthwise pad 3 > kernel-1", grouped(conv(1, 3, 7, 8, 3, 3, 3, 1, 1, 3, 3), 3));
+    add("depthwise 3x1", grouped(conv(1, 5, 9, 10, 5, 3, 1, 1, 1, 1, 0), 5));
+    add("depthwise 1x5 stride 1x3", grouped(conv(1, 2, 6, 23, 4, 1, 5, 1, 3, 0, 2), 2));
+    add("depthwise 7x7", grouped(conv(1, 2, 15, 15, 2, 7, 7, 1, 1, 3, 3), 2));
+    add("depthwise 9x9 (81 taps)", grouped(conv(1, 2, 12, 12, 4, 9, 9, 1, 1, 4, 4), 2));
+    add("depthwise wide 131", grouped(conv(1, 3, 4, 131, 3, 3, 3, 1, 1, 1, 1), 3));
+    add("depthwise 1-pixel input", grouped(conv(2, 4, 1, 1, 4, 3, 3, 1, 1, 1, 1), 4));
+    // TinyFaceDetector's depthwise layers (3x3, pad 1) at small size.
+    add("TinyFaceDetector dw 16", grouped(conv(1, 16, 26, 26, 16, 3, 3, 1, 1, 1, 1), 16));
+    add("TinyFaceDetector dw 32", grouped(conv(2, 32, 13, 13, 32, 3, 3, 1, 1, 1, 1), 32));
+    add("TinyFaceDetector dw 64", grouped(conv(1, 64, 13, 13, 64, 3, 3, 1, 1, 1, 1), 64));
+    add("TinyFaceDetector dw 128", grouped(conv(1, 128, 7, 7, 128, 3, 3, 1, 1, 1, 1), 128));
+    add("TinyFaceDetector dw 256", grouped(conv(1, 256, 7, 7, 256, 3, 3, 1, 1, 1, 1), 256));
+    add("TinyFaceDetector dw 512", grouped(conv(1, 512, 4, 4, 512, 3, 3, 1, 1, 1, 1), 512));
+    // Random grouped sweep: groups == C (depthwise) about a third of the time.
+    Rng grouped_rng(20261201);
+    for (int i = 0; i < kRandomProblems / 2;) {
+      const int groups = grouped_rng.uniform_int(1, 6);
+      const bool depthwise = grouped_rng.uniform_int(0, 2) == 0;
+      const int C = depthwise ? groups : groups * grouped_rng.uniform_int(1, 4);
+      const int K = groups * grouped_rng.uniform_int(1, 3);
+      Conv2dShape s = grouped(conv(grouped_rng.uniform_int(1, 2), C, grouped_rng.uniform_int(1, 20),
+                                   grouped_rng.uniform_int(1, 20), K, grouped_rng.uniform_int(1, 5),
+                                   grouped_rng.uniform_int(1, 5), grouped_rng.uniform_int(1, 3),
+                                   grouped_rng.uniform_int(1, 3), grouped_rng.uniform_int(0, 2),
+                                   grouped_rng.uniform_int(0, 2)),
+                              groups);
+      if (!s.valid()) continue;
+      add("random grouped " + std::to_string(i++), s, grouped_rng.uniform_int(0, 3) != 0);
+    }
     // Random sweep.
     Rng rng(20261123);
     const size_t target = v.size() + kRandomProblems;
@@ -158,6 +237,18 @@ const std::vector<MaxPool2dProblem>& max_pool2d_problems() {
     add("ties, k2 s2", pool(2, 3, 10, 10, 2, 2, 2, 2, 0, 0), true);
     add("ties, k3 s1 p1", pool(1, 2, 9, 7, 3, 3, 1, 1, 1, 1), true);
     add("ties, dilation 2 p1", pool(1, 2, 11, 11, 3, 3, 2, 2, 1, 1, 2, 2), true);
+    // Extra end padding (TensorFlow 'same'): face-api's TinyFaceDetector pools 207 -> 104 with
+    // 2x2 stride 2 and 13 -> 13 with 2x2 stride 1, padding only the bottom/right.
+    add("TF same k2 s2 odd 207", pool_end(1, 2, 207, 207, 2, 2, 2, 2, 0, 0, 1, 1));
+    add("TF same k2 s1 13", pool_end(2, 3, 13, 13, 2, 2, 1, 1, 0, 0, 1, 1));
+    add("TF same k3 s2 even (end only)", pool_end(1, 2, 8, 10, 3, 3, 2, 2, 0, 0, 1, 1));
+    add("TF same k3 s1 (pad 1 + none)", pool_end(1, 2, 9, 6, 3, 3, 1, 1, 1, 1, 0, 0));
+    add("pad 1 + extra end 1, k4 s3", pool_end(2, 2, 11, 14, 4, 4, 3, 3, 1, 1, 1, 1));
+    add("extra end rows only, k2 s2", pool_end(1, 3, 7, 8, 2, 2, 2, 2, 0, 0, 1, 0));
+    add("extra end cols only, k3x2 s1", pool_end(1, 2, 6, 9, 3, 2, 1, 1, 1, 0, 0, 1));
+    add("padded k5 s1 p2", pool(1, 2, 10, 12, 5, 5, 1, 1, 2, 2));
+    add("ties, TF same k2 s2 odd", pool_end(1, 2, 9, 11, 2, 2, 2, 2, 0, 0, 1, 1), true);
+    add("ties, TF same k2 s1", pool_end(1, 2, 7, 7, 2, 2, 1, 1, 0, 0, 1, 1), true);
     Rng rng(777);
     const size_t target = v.size() + kRandomProblems;
     for (int i = 0; v.size() < target; ++i) {
@@ -169,6 +260,81 @@ const std::vector<MaxPool2dProblem>& max_pool2d_problems() {
                rng.uniform_int(1, 3));
       if (s.valid()) add("random " + std::to_string(i), s, rng.uniform_int(0, 4) == 0);
     }
+    return v;
+  }();
+  return problems;
+}
+
+std::string describe(const AvgPool2dShape& s) {
+  std::ostringstream os;
+  os << "N" << s.N << " C" << s.C << " " << s.H << "x" << s.W << " k" << s.kernel_h << "x"
+     << s.kernel_w << " s" << s.stride_h << "," << s.stride_w << " p" << s.pad_h << "," << s.pad_w
+     << (s.count_include_pad ? " incl-pad" : " excl-pad") << " (out " << s.P() << "x" << s.Q()
+     << ")";
+  return os.str();
+}
+
+std::string describe(const BatchNorm2dShape& s) {
+  std::ostringstream os;
+  os << "N" << s.N << " C" << s.C << " " << s.H << "x" << s.W;
+  return os.str();
+}
+
+const std::vector<AvgPool2dProblem>& avg_pool2d_problems() {
+  static const std::vector<AvgPool2dProblem> problems = [] {
+    std::vector<AvgPool2dProblem> v;
+    auto add = [&v](const std::string& label, AvgPool2dShape s) {
+      v.push_back({label + ": " + describe(s), s});
+    };
+    add("one element", avg(1, 1, 1, 1, 1, 1, 1, 1, 0, 0, true));
+    add("k2 s2", avg(2, 3, 10, 12, 2, 2, 2, 2, 0, 0, true));
+    add("odd input, floor", avg(2, 3, 33, 31, 2, 2, 2, 2, 0, 0, true));
+    add("k3 s1 p1 incl-pad", avg(1, 2, 7, 9, 3, 3, 1, 1, 1, 1, true));
+    add("k3 s1 p1 excl-pad", avg(1, 2, 7, 9, 3, 3, 1, 1, 1, 1, false));
+    add("k3 s2 p1 excl-pad", avg(2, 3, 15, 17, 3, 3, 2, 2, 1, 1, false));
+    add("k4 s3 p2 incl-pad", avg(1, 2, 31, 31, 4, 4, 3, 3, 2, 2, true));
+    add("k3x2 s2x1 p1x0", avg(1, 2, 11, 6, 3, 2, 2, 1, 1, 0, false));
+    add("1xW row", avg(1, 5, 1, 127, 1, 3, 1, 2, 0, 1, true));
+    add("global 7x7", avg(2, 8, 7, 7, 7, 7, 1, 1, 0, 0, true));
+    add("global 13x13", avg(1, 5, 13, 13, 13, 13, 13, 13, 0, 0, true));
+    add("global 1x1", avg(2, 3, 1, 1, 1, 1, 1, 1, 0, 0, true));
+    add("global 40x33", avg(1, 2, 40, 33, 40, 33, 1, 1, 0, 0, true));
+    Rng rng(778);
+    const size_t target = v.size() + kRandomProblems;
+    for (int i = 0; v.size() < target; ++i) {
+      const int kh = rng.uniform_int(1, 4), kw = rng.uniform_int(1, 4);
+      AvgPool2dShape s =
+          avg(rng.uniform_int(1, 2), rng.uniform_int(1, 5), rng.uniform_int(1, 24),
+              rng.uniform_int(1, 24), kh, kw, rng.uniform_int(1, 3), rng.uniform_int(1, 3),
+              rng.uniform_int(0, kh / 2), rng.uniform_int(0, kw / 2), rng.uniform_int(0, 1) == 1);
+      if (s.valid()) add("random " + std::to_string(i), s);
+    }
+    return v;
+  }();
+  return problems;
+}
+
+const std::vector<BatchNorm2dProblem>& batch_norm2d_problems() {
+  static const std::vector<BatchNorm2dProblem> problems = [] {
+    std::vector<BatchNorm2dProblem> v;
+    auto add = [&v](const std::string& label, int N, int C, int H, int W, float mean = 0.f) {
+      BatchNorm2dShape s;
+      s.N = N, s.C = C, s.H = H, s.W = W;
+      v.push_back({label + ": " + describe(s) + " mean " + std::to_string(int(mean)), s, mean});
+    };
+    add("two elements", 2, 1, 1, 1);
+    add("N1 2x1", 1, 3, 2, 1);
+    add("1x1 maps, batch 7", 7, 5, 1, 1);
+    add("3x3", 2, 4, 3, 3);
+    add("odd 13x13", 2, 6, 13, 13);
+    add("rows 1x127", 1, 3, 1, 127);
+    add("one channel 33x31", 2, 1, 33, 31);
+    add("many channels", 1, 70, 5, 4);
+    add("n > block 257", 1, 2, 257, 1);
+    add("TinyFaceDetector-like 52x52", 1, 8, 52, 52);
+    add("large mean 100", 2, 3, 9, 11, 100.f);
+    add("large mean 1e4", 2, 2, 20, 20, 1e4f);
+    add("negative mean -1e3", 1, 3, 16, 16, -1e3f);
     return v;
   }();
   return problems;

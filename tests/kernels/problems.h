@@ -39,6 +39,17 @@ struct MaxPool2dProblem {
   bool large = false;
 };
 
+struct AvgPool2dProblem {
+  std::string name;
+  kernels::AvgPool2dShape shape;
+};
+
+struct BatchNorm2dProblem {
+  std::string name;
+  kernels::BatchNorm2dShape shape;
+  float mean = 0.f;  // inputs uniform in mean +- 1: a large mean tests the two-pass statistics
+};
+
 struct SoftmaxProblem {
   std::string name;
   kernels::SoftmaxShape shape;
@@ -62,6 +73,8 @@ struct SumAxisProblem {
 const std::vector<Conv2dProblem>& conv2d_problems();
 const std::vector<LinearProblem>& linear_problems();
 const std::vector<MaxPool2dProblem>& max_pool2d_problems();
+const std::vector<AvgPool2dProblem>& avg_pool2d_problems();
+const std::vector<BatchNorm2dProblem>& batch_norm2d_problems();
 const std::vector<SoftmaxProblem>& softmax_problems();
 const std::vector<VectorProblem>& relu_problems();  // includes the seed network's activations
 const std::vector<VectorProblem>& vector_problems();
@@ -71,5 +84,7 @@ std::string describe(const kernels::Conv2dShape& s);
 std::string describe(const kernels::LinearShape& s);
 std::string describe(const kernels::MaxPool2dShape& s);
 std::string describe(const kernels::SoftmaxShape& s);
+std::string describe(const kernels::AvgPool2dShape& s);
+std::string describe(const kernels::BatchNorm2dShape& s);
 
 }  // namespace cnn::test

@@ -84,6 +84,12 @@ TEST_CASE("max_pool2d: problem table", "[max_pool2d]") {
 TEST_CASE("max_pool2d: seed-network layers", "[max_pool2d][large]") {
   run_cases(max_pool2d_cases(), true);
 }
+TEST_CASE("avg_pool2d: problem table", "[avg_pool2d]") {
+  run_cases(avg_pool2d_cases(), false);
+}
+TEST_CASE("batch_norm2d: problem table", "[batch_norm2d]") {
+  run_cases(batch_norm2d_cases(), false);
+}
 TEST_CASE("softmax and log_softmax: problem table", "[softmax]") {
   run_cases(softmax_cases(), false);
 }
@@ -95,6 +101,33 @@ TEST_CASE("optimizer updates: problem table", "[optim]") {
 }
 TEST_CASE("elementwise and reductions: problem table", "[elementwise]") {
   run_cases(elementwise_cases(), false);
+}
+TEST_CASE("leaky_relu: problem table", "[leaky_relu]") {
+  run_cases(leaky_relu_cases(), false);
+}
+TEST_CASE("leaky_relu: seed-network activations", "[leaky_relu][large]") {
+  run_cases(leaky_relu_cases(), true);
+}
+TEST_CASE("clamp (relu6, hardtanh): problem table", "[clamp]") {
+  run_cases(clamp_cases(), false);
+}
+TEST_CASE("clamp (relu6, hardtanh): seed-network activations", "[clamp][large]") {
+  run_cases(clamp_cases(), true);
+}
+TEST_CASE("sigmoid: problem table", "[sigmoid]") {
+  run_cases(sigmoid_cases(), false);
+}
+TEST_CASE("sigmoid: seed-network activations", "[sigmoid][large]") {
+  run_cases(sigmoid_cases(), true);
+}
+TEST_CASE("bce_with_logits: problem table", "[bce_with_logits]") {
+  run_cases(bce_with_logits_cases(), false);
+}
+TEST_CASE("upsample_nearest2d: problem table", "[upsample]") {
+  run_cases(upsample_cases(), false);
+}
+TEST_CASE("copy_2d: problem table", "[copy_2d]") {
+  run_cases(copy_2d_cases(), false);
 }
 
 }  // namespace cnn::test

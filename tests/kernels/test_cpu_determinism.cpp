@@ -74,6 +74,27 @@ TEST_CASE("threaded CPU reductions are bit-identical from run to run", "[determi
     s.N = 32, s.C = 16, s.H = 30, s.W = 30, s.K = 24, s.R = 3, s.S = 3, s.pad_h = s.pad_w = 1;
     check_conv2d_backward_weight(s);
   }
+  SECTION("conv2d_backward_weight, grouped (per-group GEMMs into per-thread partials)") {
+    Conv2dShape s;
+    s.N = 16, s.C = 16, s.H = 20, s.W = 20, s.K = 24, s.R = 3, s.S = 3, s.pad_h = s.pad_w = 1;
+    s.groups = 4;
+    check_conv2d_backward_weight(s);
+  }
+  SECTION("conv2d depthwise: forward, backward_data, backward_weight") {
+    Conv2dShape s;
+    s.N = 16, s.C = 32, s.H = 26, s.W = 26, s.K = 64, s.R = 3, s.S = 3, s.pad_h = s.pad_w = 1;
+    s.groups = 32;  // multiplier 2
+    check_conv2d_backward_weight(s);
+    const auto x = random_vector(size_t(s.input_size()), 6);
+    const auto w = random_vector(size_t(s.weight_size()), 7);
+    const auto dy = random_vector(size_t(s.output_size()), 8);
+    require_bit_identical(size_t(s.output_size()), 4, [&](float* y) {
+      cnn::kernels::cpu::conv2d_forward(s, x.data(), w.data(), nullptr, y);
+    });
+    require_bit_identical(size_t(s.input_size()), 4, [&](float* dx) {
+      cnn::kernels::cpu::conv2d_backward_data(s, dy.data(), w.data(), dx);
+    });
+  }
   SECTION("linear_backward_weight and linear_forward (K split across threads)") {
     const cnn::kernels::LinearShape s{16, 64, 20000};
     const auto x = random_vector(size_t(s.M) * s.K, 3);

@@ -139,6 +139,110 @@ TEST_CASE("reference max_pool2d: values, argmax, ties, padding", "[reference][ma
   }
 }
 
+TEST_CASE("reference max_pool2d: extra end padding (TF 'same')", "[reference][max_pool2d]") {
+  cnn::kernels::MaxPool2dShape s;  // 3x3 input 1..9, one extra -inf row and column at the end
+  s.H = s.W = 3, s.extra_pad_h_end = s.extra_pad_w_end = 1;
+  SECTION("2x2 stride 2: 3 -> 2 (ceil), the last windows are clipped") {
+    REQUIRE(s.P() == 2);
+    REQUIRE(s.Q() == 2);
+    auto y = out(4);
+    std::vector<int32_t> argmax(4, -7);
+    ref::max_pool2d_forward(s, kOneToNine.data(), y.data(), argmax.data());
+    CHECK_THAT(y, Equals(std::vector<float>{5, 6, 8, 9}));
+    CHECK_THAT(argmax, Equals(std::vector<int32_t>{4, 5, 7, 8}));
+    const std::vector<float> dy{1, 2, 3, 4};
+    auto dx = out(9);
+    ref::max_pool2d_backward(s, dy.data(), argmax.data(), dx.data());
+    CHECK_THAT(dx, Equals(std::vector<float>{0, 0, 0, 0, 1, 2, 0, 3, 4}));
+  }
+  SECTION("2x2 stride 1: 3 -> 3 (size kept)") {
+    s.stride_h = s.stride_w = 1;
+    REQUIRE(s.P() == 3);
+    auto y = out(9);
+    std::vector<int32_t> argmax(9, -7);
+    ref::max_pool2d_forward(s, kOneToNine.data(), y.data(), argmax.data());
+    CHECK_THAT(y, Equals(std::vector<float>{5, 6, 6, 8, 9, 9, 8, 9, 9}));
+    CHECK_THAT(argmax, Equals(std::vector<int32_t>{4, 5, 5, 7, 8, 8, 7, 8, 8}));
+  }
+}
+
+TEST_CASE("reference avg_pool2d: window means, both divisor rules", "[reference][avg_pool2d]") {
+  cnn::kernels::AvgPool2dShape s;
+  s.H = s.W = 3, s.stride_h = s.stride_w = 1;
+  SECTION("2x2 stride 1, forward and backward") {
+    auto y = out(4);
+    ref::avg_pool2d_forward(s, kOneToNine.data(), y.data());
+    CHECK_THAT(y, Equals(std::vector<float>{3, 4, 6, 7}));  // (1+2+4+5)/4, ...
+    const std::vector<float> dy(4, 1.f);
+    auto dx = out(9);
+    ref::avg_pool2d_backward(s, dy.data(), dx.data());  // windows holding each element / 4
+    CHECK_THAT(dx, Equals(std::vector<float>{0.25f, 0.5f, 0.25f, 0.5f, 1, 0.5f, 0.25f, 0.5f,
+                                             0.25f}));
+  }
+  SECTION("3x3 pad 1: count_include_pad divides the corner by 9, otherwise by 4") {
+    s.kernel_h = s.kernel_w = 3, s.pad_h = s.pad_w = 1;
+    auto y = out(9);
+    ref::avg_pool2d_forward(s, kOneToNine.data(), y.data());
+    CHECK(y[0] == Approx(12.0 / 9));  // 1+2+4+5
+    CHECK(y[4] == Approx(5.0));       // 45/9
+    CHECK(y[1] == Approx(21.0 / 9));  // 1+2+3+4+5+6
+    s.count_include_pad = false;
+    ref::avg_pool2d_forward(s, kOneToNine.data(), y.data());
+    CHECK(y[0] == Approx(3.0));  // 12/4
+    CHECK(y[4] == Approx(5.0));
+    CHECK(y[1] == Approx(3.5));  // 21/6
+    CHECK(y[8] == Approx(7.0));  // (5+6+8+9)/4
+  }
+}
+
+TEST_CASE("reference batch_norm2d: hand-computed statistics and running update",
+          "[reference][batch_norm2d]") {
+  cnn::kernels::BatchNorm2dShape s;  // N2 C2 1x2; channel 0 holds {2,2,2,6}, channel 1 {5,5,5,5}
+  s.N = 2, s.C = 2, s.H = 1, s.W = 2;
+  const std::vector<float> x{2, 2, 5, 5, 2, 6, 5, 5}, gamma{2, 3}, beta{1, -1};
+  const float eps = 1.f, momentum = 0.25f;
+  SECTION("training: mean 3 and 5, biased var 3 and 0, running stats with unbiased var") {
+    // ch0: invstd = 1/sqrt(3+1) = 0.5, y = (x-3)*0.5*2 + 1 = x - 2; ch1: y = 0*3 - 1.
+    // running_mean = 0.75*1 + 0.25*{3,5} = {1.5, 2}; running_var = 0.75*2 + 0.25*{12/3, 0}.
+    auto y = out(8), mean = out(2), invstd = out(2);
+    std::vector<float> running_mean{1, 1}, running_var{2, 2};
+    ref::batch_norm2d_forward_training(s, x.data(), gamma.data(), beta.data(), eps, momentum,
+                                       y.data(), mean.data(), invstd.data(), running_mean.data(),
+                                       running_var.data());
+    CHECK_THAT(y, Equals(std::vector<float>{0, 0, -1, -1, 0, 4, -1, -1}));
+    CHECK_THAT(mean, Equals(std::vector<float>{3, 5}));
+    CHECK_THAT(invstd, Equals(std::vector<float>{0.5f, 1}));
+    CHECK_THAT(running_mean, Equals(std::vector<float>{1.5f, 2}));
+    CHECK_THAT(running_var, Equals(std::vector<float>{2.5f, 1.5f}));
+  }
+  SECTION("eval: running stats normalise; backward treats them as constants") {
+    const std::vector<float> running_mean{1, 1}, running_var{3, 0};
+    // ch0: invstd 0.5, y = (x-1)*0.5*2 + 1 = x; ch1: invstd 1, y = (5-1)*3 - 1 = 11.
+    auto y = out(8);
+    ref::batch_norm2d_forward_inference(s, x.data(), gamma.data(), beta.data(),
+                                        running_mean.data(), running_var.data(), eps, y.data());
+    CHECK_THAT(y, Equals(std::vector<float>{2, 2, 11, 11, 2, 6, 11, 11}));
+    // dy = 1: dx = gamma*invstd = {1, 3}; dbeta = 4; dgamma = sum (x-1)*invstd = {4, 16}.
+    const std::vector<float> dy(8, 1.f);
+    auto dx = out(8), dgamma = out(2), dbeta = out(2);
+    ref::batch_norm2d_backward_inference(s, x.data(), dy.data(), gamma.data(), running_mean.data(),
+                                         running_var.data(), eps, dx.data(), dgamma.data(),
+                                         dbeta.data());
+    CHECK_THAT(dx, Equals(std::vector<float>{1, 1, 3, 3, 1, 1, 3, 3}));
+    CHECK_THAT(dgamma, Equals(std::vector<float>{4, 16}));
+    CHECK_THAT(dbeta, Equals(std::vector<float>{4, 4}));
+  }
+  SECTION("training backward: dy = 1 gives dbeta = n, dgamma = sum xhat = 0, dx = 0") {
+    const std::vector<float> mean{3, 5}, invstd{0.5f, 1}, dy(8, 1.f);
+    auto dx = out(8), dgamma = out(2), dbeta = out(2);
+    ref::batch_norm2d_backward_training(s, x.data(), dy.data(), gamma.data(), mean.data(),
+                                        invstd.data(), dx.data(), dgamma.data(), dbeta.data());
+    CHECK_THAT(dx, Equals(std::vector<float>(8, 0.f)));
+    CHECK_THAT(dgamma, Equals(std::vector<float>{0, 0}));
+    CHECK_THAT(dbeta, Equals(std::vector<float>{4, 4}));
+  }
+}
+
 TEST_CASE("reference softmax family: known probabilities, huge logits", "[reference][softmax]") {
   SoftmaxShape s;
   s.rows = 1, s.cols = 2;

@@ -34,3 +34,22 @@ TEST_CASE("shapes whose window does not fit are invalid", "[shapes]") {
   pool.H = pool.W = 2;
   CHECK(pool.valid());
 }
+
+TEST_CASE("grouped conv shapes: PyTorch's divisibility rules and weight size", "[shapes]") {
+  Conv2dShape conv;
+  conv.N = 2, conv.C = 6, conv.H = 5, conv.W = 5, conv.K = 9, conv.R = 3, conv.S = 3;
+  conv.groups = 3;
+  CHECK(conv.valid());
+  CHECK(conv.weight_size() == 9 * 2 * 3 * 3);  // [K, C/groups, R, S]
+  CHECK_FALSE(conv.depthwise());
+  conv.groups = 6;  // C % 6 == 0 but K = 9 is not a multiple of 6
+  CHECK_FALSE(conv.valid());
+  conv.K = 12;  // depthwise, multiplier 2
+  CHECK(conv.valid());
+  CHECK(conv.depthwise());
+  CHECK(conv.weight_size() == 12 * 1 * 3 * 3);
+  conv.groups = 4;  // C = 6 is not a multiple of 4
+  CHECK_FALSE(conv.valid());
+  conv.groups = 0;
+  CHECK_FALSE(conv.valid());
+}
