@@ -1,5 +1,6 @@
 // conv2d: forward, and backward as three kernels (data, weight, bias), each launched only for the
-// inputs that need a gradient.
+// inputs that need a gradient. Per-axis stride/padding and groups come in Conv2dOptions; the
+// square-kernel (stride, padding) form is the same op with both axes equal and groups = 1.
 #include "cnn/autograd.h"
 #include "cnn/detail/backend.h"
 #include "cnn/ops.h"
@@ -7,15 +8,36 @@
 namespace cnn {
 
 Tensor conv2d(const Tensor& x, const Tensor& weight, const Tensor& bias, int stride, int padding) {
+  Conv2dOptions o;
+  o.stride_h = o.stride_w = stride;
+  o.pad_h = o.pad_w = padding;
+  return conv2d(x, weight, bias, o);
+}
+
+Tensor conv2d(const Tensor& x, const Tensor& weight, const Tensor& bias, const Conv2dOptions& o) {
   detail::check_defined("conv2d", "input", x);
   detail::check_defined("conv2d", "weight", weight);
   detail::check_dim("conv2d", "input", x, 4);
   detail::check_dim("conv2d", "weight", weight, 4);
   detail::check_same_device("conv2d", "input", x, "weight", weight);
-  if (x.size(1) != weight.size(1)) {
+  const int groups = o.groups;
+  if (groups <= 0) throw Error("conv2d: groups must be positive, got " + std::to_string(groups));
+  if (x.size(1) % groups != 0) {
+    throw Error("conv2d: input " + shape_str(x.shape()) + " has " + std::to_string(x.size(1)) +
+                " channels, not divisible by groups=" + std::to_string(groups));
+  }
+  if (weight.size(0) % groups != 0) {
+    throw Error("conv2d: weight " + shape_str(weight.shape()) + " has " +
+                std::to_string(weight.size(0)) +
+                " filters, not divisible by groups=" + std::to_string(groups));
+  }
+  if (x.size(1) != weight.size(1) * groups) {
     throw Error("conv2d: input " + shape_str(x.shape()) + " has " + std::to_string(x.size(1)) +
                 " channels, weight " + shape_str(weight.shape()) + " expects " +
-                std::to_string(weight.size(1)));
+                std::to_string(weight.size(1) * groups) +
+                (groups == 1 ? std::string()
+                             : " (" + std::to_string(weight.size(1)) +
+                                   " per group x groups=" + std::to_string(groups) + ")"));
   }
   if (bias.defined()) {
     detail::check_same_device("conv2d", "input", x, "bias", bias);
@@ -33,12 +55,14 @@ Tensor conv2d(const Tensor& x, const Tensor& weight, const Tensor& bias, int str
   s.K = detail::to_int("conv2d", weight.size(0));
   s.R = detail::to_int("conv2d", weight.size(2));
   s.S = detail::to_int("conv2d", weight.size(3));
-  s.stride_h = s.stride_w = stride;
-  s.pad_h = s.pad_w = padding;
-  if (!s.valid() || s.H + 2 * padding < s.R || s.W + 2 * padding < s.S) {
+  s.stride_h = o.stride_h, s.stride_w = o.stride_w;
+  s.pad_h = o.pad_h, s.pad_w = o.pad_w;
+  s.groups = groups;
+  if (!s.valid()) {
     throw Error("conv2d: input " + shape_str(x.shape()) + " with weight " +
-                shape_str(weight.shape()) + ", stride " + std::to_string(stride) + ", padding " +
-                std::to_string(padding) + " gives no valid output");
+                shape_str(weight.shape()) + ", stride (" + std::to_string(o.stride_h) + ", " +
+                std::to_string(o.stride_w) + "), padding (" + std::to_string(o.pad_h) + ", " +
+                std::to_string(o.pad_w) + ") gives no valid output");
   }
   Tensor y = Tensor::empty({s.N, s.K, s.P(), s.Q()}, x.device());
   const float* b = bias.defined() ? bias.data() : nullptr;

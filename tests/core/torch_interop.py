@@ -1,5 +1,11 @@
 """PyTorch interoperability of libcnn's safetensors files (ctest core.torch_interop).
 
+Both checks run for two networks: a plain Sequential (conv, ReLU, max-pool, linear) and a
+"modern" one with batch norm (non-trivial running statistics, evaluated in eval mode), depthwise
+and grouped convolutions, LeakyReLU, ReLU6, Sigmoid, a residual add, a concat of two branches,
+nearest upsampling and average pooling (make_modern_net; the C++ twin is in
+torch_interop_helper.cpp).
+
 1. libcnn writes a model; torch.nn.Sequential of the same architecture loads it with
    load_state_dict(strict=True) and reproduces libcnn's output on libcnn's input.
 2. torch writes a model (its own init) and an input/output pair; libcnn loads it and reproduces
@@ -56,6 +62,49 @@ def make_net():
                          nn.Linear(64, 5), nn.ReLU(), nn.Linear(5, 2))
 
 
+class Residual(torch.nn.Module):
+    """libcnn's nn::Residual: body(x) + shortcut(x) (identity when absent)."""
+
+    def __init__(self, body, shortcut=None):
+        super().__init__()
+        self.body = body
+        if shortcut is not None:
+            self.shortcut = shortcut
+
+    def forward(self, x):
+        return self.body(x) + (self.shortcut(x) if hasattr(self, "shortcut") else x)
+
+
+class Concat(torch.nn.ModuleList):
+    """libcnn's nn::Concat: the branches' outputs joined along channels."""
+
+    def forward(self, x):
+        return torch.cat([branch(x) for branch in self], 1)
+
+
+def make_modern_net():
+    nn = torch.nn
+    return nn.Sequential(
+        nn.Conv2d(3, 8, 3, padding=1, bias=False), nn.BatchNorm2d(8), nn.LeakyReLU(0.1),
+        Residual(nn.Sequential(nn.Conv2d(8, 8, 3, padding=1, groups=8, bias=False),
+                               nn.BatchNorm2d(8), nn.ReLU6(), nn.Conv2d(8, 8, 1))),
+        Concat([nn.Sequential(nn.Conv2d(8, 4, 1), nn.Sigmoid()),
+                nn.Sequential(nn.MaxPool2d(2), nn.Upsample(scale_factor=2),
+                              nn.Conv2d(8, 4, (3, 1), padding=(1, 0), groups=4))]),
+        nn.AvgPool2d(2), nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(8, 3))
+
+
+def check_libcnn_to_torch(d, make, prefix):
+    net = make()
+    net.load_state_dict(read_safetensors(f"{d}/{prefix}_model.safetensors"), strict=True)
+    net.eval()
+    io = read_safetensors(f"{d}/{prefix}_io.safetensors")
+    with torch.no_grad():
+        out = net(io["input"])
+    torch.testing.assert_close(out, io["output"], rtol=1e-4, atol=1e-5)
+    print(f"torch reproduces libcnn's output for libcnn's weights ({prefix})")
+
+
 def main():
     helper = sys.argv[1]
     with tempfile.TemporaryDirectory() as d:
@@ -78,6 +127,26 @@ def main():
         write_safetensors(f"{d}/torch_model.safetensors", net.state_dict())
         write_safetensors(f"{d}/torch_io.safetensors", {"input": x, "output": y})
         subprocess.run([helper, "check", d], check=True)
+
+        # The same both ways for the network with batch norm, depthwise convs and branches.
+        check_libcnn_to_torch(d, make_modern_net, "libcnn_modern")
+        torch.manual_seed(5)
+        net = make_modern_net()
+        with torch.no_grad():
+            for m in net.modules():  # non-trivial affine parameters and running statistics
+                if isinstance(m, torch.nn.BatchNorm2d):
+                    m.weight.uniform_(0.5, 1.5)
+                    m.bias.uniform_(-0.5, 0.5)
+            net.train()
+            for _ in range(3):
+                net(torch.rand(4, 3, 8, 8) * 2)
+        net.eval()
+        x = torch.rand(2, 3, 8, 8)
+        with torch.no_grad():
+            y = net(x)
+        write_safetensors(f"{d}/torch_modern_model.safetensors", net.state_dict())
+        write_safetensors(f"{d}/torch_modern_io.safetensors", {"input": x, "output": y})
+        subprocess.run([helper, "check-modern", d], check=True)
 
 
 if __name__ == "__main__":

@@ -4,6 +4,10 @@
 //   torch_interop_helper check DIR  loads DIR/torch_model.safetensors (written by PyTorch) into the
 //                                   same architecture, runs DIR/torch_io.safetensors' "input" and
 //                                   compares with its "output"; exit 0 when they agree
+//   save also writes DIR/libcnn_modern_{model,io}.safetensors for the network with batch norm,
+//   depthwise convs and branches (make_modern_net, in eval mode after three training forwards so
+//   the running statistics are not the initial ones); check-modern DIR checks
+//   DIR/torch_modern_{model,io}.safetensors against it.
 #include <cmath>
 #include <cstdio>
 #include <memory>
@@ -24,6 +28,27 @@ std::shared_ptr<nn::Sequential> make_net(Generator* gen) {
       std::make_shared<nn::Linear>(5, 2, true, gen)});
 }
 
+// Must match torch_interop.py's make_modern_net.
+std::shared_ptr<nn::Sequential> make_modern_net(Generator* gen) {
+  using std::make_shared;
+  nn::Conv2dConfig depthwise{3, 3, 1, 1, 1, 1, /*groups=*/8, /*bias=*/false};
+  nn::Conv2dConfig grouped{3, 1, 1, 1, 1, 0, /*groups=*/4, /*bias=*/true};
+  auto stem = make_shared<nn::Conv2d>(3, 8, 3, 1, 1, false, gen);
+  auto residual = make_shared<nn::Residual>(make_shared<nn::Sequential>(
+      nn::Sequential{make_shared<nn::Conv2d>(8, 8, depthwise, gen), make_shared<nn::BatchNorm2d>(8),
+                     make_shared<nn::ReLU6>(), make_shared<nn::Conv2d>(8, 8, 1, 1, 0, true, gen)}));
+  auto branches = make_shared<nn::Concat>(nn::Concat{
+      make_shared<nn::Sequential>(nn::Sequential{make_shared<nn::Conv2d>(8, 4, 1, 1, 0, true, gen),
+                                                 make_shared<nn::Sigmoid>()}),
+      make_shared<nn::Sequential>(nn::Sequential{make_shared<nn::MaxPool2d>(2),
+                                                 make_shared<nn::Upsample>(2),
+                                                 make_shared<nn::Conv2d>(8, 4, grouped, gen)})});
+  return make_shared<nn::Sequential>(nn::Sequential{
+      stem, make_shared<nn::BatchNorm2d>(8), make_shared<nn::LeakyReLU>(0.1f), residual, branches,
+      make_shared<nn::AvgPool2d>(2), make_shared<nn::AdaptiveAvgPool2d>(1),
+      make_shared<nn::Flatten>(), make_shared<nn::Linear>(8, 3, true, gen)});
+}
+
 Tensor find(const serialize::SafetensorsContents& c, const std::string& name) {
   for (const auto& [n, t] : c.tensors) {
     if (n == name) return t;
@@ -35,31 +60,52 @@ Tensor find(const serialize::SafetensorsContents& c, const std::string& name) {
 
 int main(int argc, char** argv) {
   if (argc != 3) {
-    std::fprintf(stderr, "usage: %s save|check DIR\n", argv[0]);
+    std::fprintf(stderr, "usage: %s save|check|check-modern DIR\n", argv[0]);
     return 2;
   }
   const std::string mode = argv[1], dir = argv[2];
   try {
     Generator gen(11);
-    auto net = make_net(&gen);
+    const bool modern = mode == "check-modern";
+    auto net = modern ? make_modern_net(&gen) : make_net(&gen);
     if (mode == "save") {
       const Tensor input = Tensor::rand({2, 3, 8, 8}, Device::cpu(), &gen);
       serialize::save_state_dict(*net, dir + "/libcnn_model.safetensors");
       serialize::save_safetensors(dir + "/libcnn_io.safetensors",
                                   {{"input", input}, {"output", (*net)(input)}});
+      auto modern_net = make_modern_net(&gen);
+      for (int i = 0; i < 3; ++i) {  // training forwards move the running statistics
+        NoGradGuard no_grad;
+        (*modern_net)(Tensor::rand({4, 3, 8, 8}, Device::cpu(), &gen) * 2.f);
+      }
+      modern_net->eval();
+      serialize::save_state_dict(*modern_net, dir + "/libcnn_modern_model.safetensors");
+      serialize::save_safetensors(dir + "/libcnn_modern_io.safetensors",
+                                  {{"input", input}, {"output", (*modern_net)(input)}});
       return 0;
     }
-    serialize::load_state_dict(*net, dir + "/torch_model.safetensors");
-    const auto io = serialize::load_safetensors(dir + "/torch_io.safetensors");
+    if (mode != "check" && !modern) {
+      std::fprintf(stderr, "unknown mode '%s'\n", mode.c_str());
+      return 2;
+    }
+    const std::string prefix = modern ? "/torch_modern" : "/torch";
+    serialize::load_state_dict(*net, dir + prefix + "_model.safetensors");
+    net->eval();
+    const auto io = serialize::load_safetensors(dir + prefix + "_io.safetensors");
     const std::vector<float> got = (*net)(find(io, "input")).to_vector();
     const std::vector<float> want = find(io, "output").to_vector();
+    if (got.size() != want.size()) {
+      std::fprintf(stderr, "libcnn gives %zu outputs, torch %zu\n", got.size(), want.size());
+      return 1;
+    }
     for (size_t i = 0; i < want.size(); ++i) {
       if (!(std::abs(got[i] - want[i]) <= 1e-5f + 1e-4f * std::abs(want[i]))) {
         std::fprintf(stderr, "output %zu: libcnn %g, torch %g\n", i, got[i], want[i]);
         return 1;
       }
     }
-    std::printf("libcnn reproduces torch's output for torch's weights (%zu values)\n", want.size());
+    std::printf("libcnn reproduces torch's output for torch's weights (%s, %zu values)\n",
+                modern ? "modern" : "sequential", want.size());
     return 0;
   } catch (const Error& e) {
     std::fprintf(stderr, "%s\n", e.what());
