@@ -5,22 +5,16 @@
 //   - The order of epoch e is a pure function of (seed, e), and augmentation draws of image i in
 //     epoch e are a pure function of (seed, e, i): resuming at epoch e reproduces exactly what an
 //     uninterrupted run would have seen, and thread timing never changes a batch.
-//   - The producer thread converts uint8 HWC to float CHW (and augments) into a small pool of host
-//     buffers (`prefetch` batches ahead). For a CUDA device those buffers are pinned
-//     (cudaMallocHost) and the upload is a cudaMemcpyAsync on libcnn's stream; a buffer is reused
-//     only after that stream has passed the copy.
+//   - The prefetch thread, the pinned host buffers and the upload are BatchPrefetcher's (shared
+//     with DetectionLoader); this class supplies the fill: uint8 HWC to float CHW (and augment).
 //   - The last, partial batch is kept unless drop_last (validation must see every image).
 #pragma once
 
-#include <condition_variable>
 #include <cstdint>
-#include <deque>
-#include <memory>
-#include <mutex>
-#include <thread>
 #include <vector>
 
 #include "cnn/data/augment.h"
+#include "cnn/data/batch_prefetcher.h"
 #include "cnn/data/dataset.h"
 #include "cnn/device.h"
 #include "cnn/tensor.h"
@@ -48,42 +42,22 @@ class DataLoader {
  public:
   // The dataset must outlive the loader. indices selects the images (e.g. the training split).
   DataLoader(const ImageDataset& dataset, std::vector<size_t> indices, DataLoaderOptions options);
-  ~DataLoader();
   DataLoader(const DataLoader&) = delete;
   DataLoader& operator=(const DataLoader&) = delete;
 
-  size_t size() const { return indices_.size(); }  // images per epoch
-  size_t num_batches() const;
+  size_t size() const { return prefetcher_.size(); }  // images per epoch
+  size_t num_batches() const { return prefetcher_.num_batches(); }
   // Starts producing epoch `epoch` (0-based), abandoning any batches left from the previous one.
-  void start_epoch(uint64_t epoch);
+  void start_epoch(uint64_t epoch) { prefetcher_.start_epoch(epoch); }
   // The next batch of the current epoch; false when the epoch is exhausted.
   bool next(Batch* batch);
 
  private:
-  struct HostBuffer;
-  struct Ready {
-    HostBuffer* buffer;
-    std::vector<int32_t> labels;
-    std::vector<size_t> indices;
-  };
-  void stop_producer();
-  void produce(std::vector<size_t> order, uint64_t epoch);
-  void fill(HostBuffer& buffer, const size_t* idx, size_t count, uint64_t epoch) const;
-  void recycle_in_flight();
+  void fill(const size_t* idx, size_t count, uint64_t epoch, float* out) const;
 
   const ImageDataset& dataset_;
-  std::vector<size_t> indices_;
   DataLoaderOptions options_;
-
-  std::vector<std::unique_ptr<HostBuffer>> buffers_;
-  std::mutex mutex_;
-  std::condition_variable cv_;
-  std::vector<HostBuffer*> free_;    // ready for the producer
-  std::deque<Ready> ready_;          // produced, waiting for the consumer
-  HostBuffer* in_flight_ = nullptr;  // handed to the consumer; its upload may still be running
-  bool stop_ = false;
-  size_t batches_left_ = 0;  // of the current epoch, not yet returned by next()
-  std::thread producer_;
+  BatchPrefetcher prefetcher_;  // last: its thread calls fill(), which reads the members above
 };
 
 // Converts one uint8 HWC RGB image to float CHW in [0,1] (the network's input convention).

@@ -13,24 +13,28 @@ std::vector<size_t> ImageDataset::class_counts() const {
 }
 
 std::string skip_summary(const ImageDataset& dataset, size_t max_paths) {
-  if (dataset.skipped.empty()) return "";
+  return skip_summary(dataset.skipped, dataset.size(), "files", max_paths);
+}
+
+std::string skip_summary(const std::vector<SkippedFile>& skipped, size_t kept,
+                         const std::string& what, size_t max_paths) {
+  if (skipped.empty()) return "";
   std::map<std::string, size_t> by_reason;
-  for (const SkippedFile& s : dataset.skipped) ++by_reason[s.reason];
+  for (const SkippedFile& s : skipped) ++by_reason[s.reason];
   std::ostringstream out;
-  out << "skipped " << dataset.skipped.size() << " of " << dataset.skipped.size() + dataset.size()
-      << " files:";
+  out << "skipped " << skipped.size() << " of " << skipped.size() + kept << " " << what << ":";
   const char* sep = " ";
   for (const auto& [reason, count] : by_reason) {
     out << sep << count << " x " << reason;
     sep = ", ";
   }
   out << '\n';
-  for (size_t i = 0; i < dataset.skipped.size() && i < max_paths; ++i) {
-    out << "  " << dataset.skipped[i].path << ": " << dataset.skipped[i].reason << '\n';
+  for (size_t i = 0; i < skipped.size() && i < max_paths; ++i) {
+    out << "  " << skipped[i].path << ": " << skipped[i].reason;
+    if (!skipped[i].detail.empty()) out << " (" << skipped[i].detail << ")";
+    out << '\n';
   }
-  if (dataset.skipped.size() > max_paths) {
-    out << "  ... and " << dataset.skipped.size() - max_paths << " more\n";
-  }
+  if (skipped.size() > max_paths) out << "  ... and " << skipped.size() - max_paths << " more\n";
   return out.str();
 }
 

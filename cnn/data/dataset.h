@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace cnn::data {
@@ -19,8 +20,13 @@ class DataError : public std::runtime_error {
 };
 
 struct SkippedFile {
+  SkippedFile() = default;
+  SkippedFile(std::string path_, std::string reason_, std::string detail_ = "")
+      : path(std::move(path_)), reason(std::move(reason_)), detail(std::move(detail_)) {}
+
   std::string path;
-  std::string reason;
+  std::string reason;  // a short phrase; the summary counts files per reason
+  std::string detail;  // optional specifics shown next to the path ("object 2: [3,4,3,9]")
 };
 
 struct ImageDataset {
@@ -42,5 +48,9 @@ struct ImageDataset {
 // One line ("skipped 3 of 4094 files: 3 WebP is not supported") plus up to `max_paths` example
 // paths, one per line, each with its reason. Empty when nothing was skipped.
 std::string skip_summary(const ImageDataset& dataset, size_t max_paths = 5);
+// The same for any loader: `kept` items were loaded besides the skipped ones; `what` names the
+// items ("files", "annotated images").
+std::string skip_summary(const std::vector<SkippedFile>& skipped, size_t kept,
+                         const std::string& what, size_t max_paths = 5);
 
 }  // namespace cnn::data

@@ -11,6 +11,7 @@
 #include <atomic>
 #include <cmath>
 #include <filesystem>
+#include <limits>
 #include <thread>
 
 #include "cnn/data/rng.h"
@@ -58,6 +59,10 @@ class Canvas {
   explicit Canvas(int size) : size_(size), px_(static_cast<size_t>(size) * size) {}
   int size() const { return size_; }
   Rgb& at(int x, int y) { return px_[static_cast<size_t>(y) * size_ + x]; }
+  // From now on, paint() also accumulates coverage (the person's alpha, for pasting into scenes);
+  // it never changes a colour.
+  void track_coverage() { coverage_.assign(px_.size(), 0.f); }
+  const std::vector<float>& coverage() const { return coverage_; }
 
   // Paints a shape given in frame-local coordinates, bounded by the local box [u0,u1]x[v0,v1].
   template <typename Inside, typename Colour>
@@ -91,6 +96,10 @@ class Canvas {
         float u, v;
         f.to_local(x + 0.5f, y + 0.5f, &u, &v);
         at(x, y) = mix(at(x, y), colour(u, v), opacity * hits / 4.f);
+        if (!coverage_.empty()) {
+          float& a = coverage_[static_cast<size_t>(y) * size_ + x];
+          a += (1.f - a) * opacity * hits / 4.f;
+        }
       }
     }
   }
@@ -98,6 +107,7 @@ class Canvas {
  private:
   int size_;
   std::vector<Rgb> px_;
+  std::vector<float> coverage_;  // empty unless track_coverage()
 };
 
 auto solid(const Rgb& c) {
@@ -394,13 +404,17 @@ void draw_features(Canvas& c, const FaceFrame& f, const Face& face, Rng& r, bool
 }
 
 // Returns the top of the mask in face coordinates (to place straps).
-void draw_mask(Canvas& c, const FaceFrame& f, const Face& face, Rng& r) {
+// forced_top (when finite) replaces the drawn top edge after the draws, so a correctly worn mask
+// stays the same stream of draws.
+void draw_mask(Canvas& c, const FaceFrame& f, const Face& face, Rng& r,
+               float forced_top = std::numeric_limits<float>::quiet_NaN()) {
   // Surgical masks are the most common in photographs (and in the public sets), then cloth.
   const double kind_draw = r.uniform();
   const int kind = kind_draw < 0.65 ? 0 : kind_draw < 0.9 ? 1 : 2;  // surgical, cloth, N95-like
   // Coverage: top edge from the nose bridge to just under the nose tip.
-  const float top =
+  const float drawn_top =
       static_cast<float>(r.chance(0.1) ? r.uniform(0.12, 0.3) : r.uniform(-0.15, 0.1));
+  const float top = std::isfinite(forced_top) ? forced_top : drawn_top;
   const float bottom = face.h * static_cast<float>(r.uniform(0.93, 1.08));
   const float spread = static_cast<float>(r.uniform(1.02, 1.12));
   Rgb base = pick(r, kMask);
@@ -556,10 +570,11 @@ void apply_lighting_and_noise(Canvas& c, Rng& r) {
 
 }  // namespace
 
-RgbImage render_synthetic_face(uint64_t seed, uint64_t index, bool with_mask, int size) {
+SyntheticPerson render_synthetic_person(uint64_t seed, uint64_t index, MaskWear wear, int size) {
   Rng r(seed, index);
   Canvas c(size);
   draw_background(c, r);
+  c.track_coverage();  // everything after the background is the person
 
   Face face;
   face.skin = mix(pick(r, kSkin), random_colour(r), 0.08f);
@@ -580,14 +595,20 @@ RgbImage render_synthetic_face(uint64_t seed, uint64_t index, bool with_mask, in
   draw_body_and_head(c, frame, face, r, &hair_style);
   const bool beard = r.chance(0.06);
   draw_features(c, frame, face, r, beard);
-  if (with_mask) {
+  if (wear == MaskWear::below_nose) {
+    // Nose (nostrils end above v = 0.35) uncovered, the edge over the mouth or the chin. A
+    // separate stream, so the other draws are those of a correctly worn mask.
+    Rng placement(seed ^ 0x6e05e0ffULL, index);
+    draw_mask(c, frame, face, r, static_cast<float>(placement.uniform(0.5, 0.65)));
+  } else if (wear == MaskWear::correct) {
     draw_mask(c, frame, face, r);
   } else if (r.chance(0.04)) {
     draw_scarf(c, frame, face, r);
   }
   apply_lighting_and_noise(c, r);
 
-  RgbImage img;
+  SyntheticPerson out;
+  RgbImage& img = out.image;
   img.width = img.height = size;
   img.pixels.resize(static_cast<size_t>(size) * size * 3);
   for (int y = 0; y < size; ++y) {
@@ -598,7 +619,28 @@ RgbImage render_synthetic_face(uint64_t seed, uint64_t index, bool with_mask, in
       }
     }
   }
-  return img;
+  out.coverage = c.coverage();
+  // The face outline (cheek to cheek, hairline-covered forehead to chin) through the tilt.
+  float xmin = 1e9f, ymin = 1e9f, xmax = -1e9f, ymax = -1e9f;
+  constexpr int kSteps = 64;
+  for (int i = 0; i <= kSteps; ++i) {
+    const float v = face.h * (2.f * i / kSteps - 1.f);
+    const float hw = face.half_width(v);
+    for (float u : {-hw, hw}) {
+      float x, y;
+      frame.to_image(u, v, &x, &y);
+      xmin = std::min(xmin, x), xmax = std::max(xmax, x);
+      ymin = std::min(ymin, y), ymax = std::max(ymax, y);
+    }
+  }
+  // Clipped to the crop: a small crop can cut the top of a tall face by a fraction of a pixel.
+  out.face_box = detect::clip({xmin, ymin, xmax, ymax}, n, n);
+  return out;
+}
+
+RgbImage render_synthetic_face(uint64_t seed, uint64_t index, bool with_mask, int size) {
+  return render_synthetic_person(seed, index, with_mask ? MaskWear::correct : MaskWear::none, size)
+      .image;
 }
 
 ImageDataset make_synthetic_dataset(size_t count, uint64_t seed, int size) {

@@ -14,9 +14,11 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "cnn/data/dataset.h"
 #include "cnn/data/image.h"
+#include "cnn/detect/boxes.h"
 
 namespace cnn::data {
 
@@ -28,6 +30,24 @@ inline constexpr int32_t kWithoutMaskLabel = 1;
 
 // requires: size >= 16. The same (seed, index, with_mask, size) always gives the same pixels.
 RgbImage render_synthetic_face(uint64_t seed, uint64_t index, bool with_mask, int size);
+
+// How a rendered face wears its mask. below_nose (the nose uncovered, the mask over the mouth or
+// the chin) is the detector's mask_weared_incorrect; its other draws equal those of correct.
+enum class MaskWear { none, correct, below_nose };
+
+// One rendered face with what pasting it into a scene needs (synthetic_scenes.h).
+struct SyntheticPerson {
+  // size x size, as render_synthetic_face.
+  RgbImage image;
+  // size*size values in [0, 1]: the person (hair, head, neck, clothes), not the crop's background.
+  std::vector<float> coverage;
+  // The face outline (cheeks, forehead to chin) in image pixels, clipped to the crop.
+  detect::Box face_box;
+};
+
+// requires: size >= 16. render_synthetic_face(s, i, m, n) == render_synthetic_person(s, i,
+// m ? MaskWear::correct : MaskWear::none, n).image.
+SyntheticPerson render_synthetic_person(uint64_t seed, uint64_t index, MaskWear wear, int size);
 
 // `count` images, alternating with_mask / without_mask (index i has a mask when i is even), so
 // the classes are balanced. Rendering runs on all hardware threads.
