@@ -21,27 +21,6 @@ namespace {
 
 constexpr int kThreads = 256;
 
-__device__ __forceinline__ double warp_sum_double(double v) {
-  CNN_UNROLL
-  for (int offset = kWarpSize / 2; offset > 0; offset /= 2)
-    v += __shfl_xor_sync(0xffffffffu, v, offset);
-  return v;
-}
-
-// block_sum (common.cuh) in double; `scratch` is 32 doubles of shared memory. Every thread gets
-// the result; the trailing barrier lets callers reuse the scratch.
-__device__ __forceinline__ double block_sum_double(double v, double* scratch) {
-  const int lane = threadIdx.x % kWarpSize, warp = threadIdx.x / kWarpSize;
-  const int warps = blockDim.x / kWarpSize;
-  v = warp_sum_double(v);
-  if (lane == 0) scratch[warp] = v;
-  __syncthreads();
-  double total = lane < warps ? scratch[lane] : 0.0;
-  total = warp_sum_double(total);
-  __syncthreads();
-  return total;
-}
-
 // Offset of element j (0 <= j < n) of a channel from the channel's first element: j runs over
 // the N images' H*W planes, which lie C*H*W apart.
 __device__ __forceinline__ int64_t channel_offset(int64_t j, int64_t hw, int64_t image_stride) {
@@ -62,13 +41,13 @@ __global__ void __launch_bounds__(kThreads)
     double sum = 0.0;
     for (int64_t j = threadIdx.x; j < n; j += blockDim.x)
       sum += double(__ldg(xc + channel_offset(j, hw, image_stride)));
-    const double mean = block_sum_double(sum, scratch) / double(n);
+    const double mean = block_sum(sum, scratch) / double(n);
     double squares = 0.0;
     for (int64_t j = threadIdx.x; j < n; j += blockDim.x) {
       const double d = double(__ldg(xc + channel_offset(j, hw, image_stride))) - mean;
       squares += d * d;
     }
-    const double var = block_sum_double(squares, scratch) / double(n);
+    const double var = block_sum(squares, scratch) / double(n);
     const double invstd = 1.0 / sqrt(var + double(eps));
     if (threadIdx.x == 0) {
       save_mean[c] = float(mean);
@@ -123,8 +102,8 @@ __global__ void __launch_bounds__(kThreads)
       sum_dy += g;
       sum_dy_centered += g * (double(__ldg(x + off)) - double(mean));
     }
-    sum_dy = block_sum_double(sum_dy, scratch);
-    const double sum_dy_xhat = block_sum_double(sum_dy_centered, scratch) * double(invstd);
+    sum_dy = block_sum(sum_dy, scratch);
+    const double sum_dy_xhat = block_sum(sum_dy_centered, scratch) * double(invstd);
     if (threadIdx.x == 0) {
       dgamma[c] = float(sum_dy_xhat);
       dbeta[c] = float(sum_dy);

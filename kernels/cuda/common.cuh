@@ -108,8 +108,10 @@ __device__ __forceinline__ void store_pack(float* p, const Pack<V>& r) {
   }
 }
 
-// Sum over the 32 lanes of a full warp; every lane gets the result.
-__device__ __forceinline__ float warp_sum(float v) {
+// Sum over the 32 lanes of a full warp; every lane gets the result. T: float, or double where a
+// reduction must not lose precision (batch-norm statistics).
+template <typename T>
+__device__ __forceinline__ T warp_sum(T v) {
   CNN_UNROLL
   for (int offset = kWarpSize / 2; offset > 0; offset /= 2)
     v += __shfl_xor_sync(0xffffffffu, v, offset);
@@ -117,14 +119,15 @@ __device__ __forceinline__ float warp_sum(float v) {
 }
 
 // Sum over a whole block (blockDim.x a multiple of 32, at most 1024); every thread gets the
-// result. `scratch` is 32 floats of shared memory; the trailing barrier lets callers reuse it.
-__device__ __forceinline__ float block_sum(float v, float* scratch) {
+// result. `scratch` is 32 T of shared memory; the trailing barrier lets callers reuse it.
+template <typename T>
+__device__ __forceinline__ T block_sum(T v, T* scratch) {
   const int lane = threadIdx.x % kWarpSize, warp = threadIdx.x / kWarpSize;
   const int warps = blockDim.x / kWarpSize;
   v = warp_sum(v);
   if (lane == 0) scratch[warp] = v;
   __syncthreads();
-  float total = lane < warps ? scratch[lane] : 0.f;
+  T total = lane < warps ? scratch[lane] : T(0);
   total = warp_sum(total);
   __syncthreads();
   return total;
