@@ -9,6 +9,9 @@
 // width known at compile time (1, 3, 5), the taps of one filter row are fused into a single pass
 // over the interior columns (all taps in bounds), so a 3x3 filter costs 3 read-modify-write passes
 // over the output row instead of 9; the few border columns take a scalar bounds-checked loop.
+// For 3x3 stride 1 (MobileNet-style blocks, TinyFaceDetector) every output row with all three
+// input rows in bounds is written once with all nine taps, without the bias fill and the
+// read-modify-write passes (same summation order as those passes, so the same bits).
 // Backward-data with stride 1 is the same loop on dy with the filter flipped (the transposed
 // convolution of a stride-1 conv is a correlation with padding R-1-ph); other strides scatter.
 // Every sum is taken in a fixed order, so results are bit-identical from run to run.
@@ -106,7 +109,71 @@ void accumulate_plane(const Conv2dShape& s, const float* x, const float* w, floa
   }
 }
 
+// One output row of a kR x kS stride-1 filter whose kR input rows are all inside the plane,
+// written once: yrow[q] = bias + sum_{r,t} w[r,t] * rows[r][q - pw + t], summed in the same
+// (r, t) order as the accumulate_row passes, so the result does not depend on which loop ran.
+template <int kR, int kS>
+void fused_row(int W, int Q, int pad_w, const float* const* rows, const float* taps, float bias,
+               float* yrow) {
+  const int lo = valid_columns(W, Q, 1, pad_w, 0).lo;
+  const int hi = std::max(lo, valid_columns(W, Q, 1, pad_w, kS - 1).hi);
+  auto border = [&](int q) {
+    float acc = bias;
+    for (int r = 0; r < kR; ++r)
+      for (int t = 0; t < kS; ++t) {
+        const int col = q - pad_w + t;
+        if (col >= 0 && col < W) acc += taps[r * kS + t] * rows[r][col];
+      }
+    yrow[q] = acc;
+  };
+  for (int q = 0; q < lo; ++q) border(q);
+  const float* x0 = rows[0] - pad_w;
+  const float* x1 = rows[kR > 1 ? 1 : 0] - pad_w;
+  const float* x2 = rows[kR > 2 ? 2 : 0] - pad_w;
+#pragma omp simd
+  for (int q = lo; q < hi; ++q) {
+    float acc = bias;
+    for (int t = 0; t < kS; ++t) acc += taps[t] * x0[q + t];
+    if constexpr (kR > 1)
+      for (int t = 0; t < kS; ++t) acc += taps[kS + t] * x1[q + t];
+    if constexpr (kR > 2)
+      for (int t = 0; t < kS; ++t) acc += taps[2 * kS + t] * x2[q + t];
+    yrow[q] = acc;
+  }
+  for (int q = hi; q < Q; ++q) border(q);
+}
+
+// Stride 1, 3x3: every output row whose three input rows are in bounds is written in one pass
+// (instead of a bias fill and three read-modify-write passes); the first and last rows, which
+// lose a filter row to the padding, take the per-row passes.
+void forward_plane_3x3_unit(const Conv2dShape& s, const float* x, const float* w, float bias,
+                            float* y) {
+  const int P = s.P(), Q = s.Q();
+  float taps[9];
+  for (int i = 0; i < 9; ++i) taps[i] = w[i];
+  for (int p = 0; p < P; ++p) {
+    float* yrow = y + int64_t(p) * Q;
+    const int h0 = p - s.pad_h;
+    if (h0 >= 0 && h0 + 2 < s.H) {
+      const float* rows[3] = {x + int64_t(h0) * s.W, x + int64_t(h0 + 1) * s.W,
+                              x + int64_t(h0 + 2) * s.W};
+      fused_row<3, 3>(s.W, Q, s.pad_w, rows, taps, bias, yrow);
+      continue;
+    }
+    std::fill(yrow, yrow + Q, bias);
+    for (int r = 0; r < 3; ++r) {
+      const int h = h0 + r;
+      if (h < 0 || h >= s.H) continue;
+      accumulate_row<3>(s.W, Q, 3, 1, s.pad_w, x + int64_t(h) * s.W, taps + 3 * r, yrow);
+    }
+  }
+}
+
 void forward_plane(const Conv2dShape& s, const float* x, const float* w, float bias, float* y) {
+  if (s.stride_h == 1 && s.stride_w == 1 && s.R == 3 && s.S == 3) {
+    forward_plane_3x3_unit(s, x, w, bias, y);
+    return;
+  }
   const int64_t PQ = int64_t(s.P()) * s.Q();
   std::fill(y, y + PQ, bias);
   accumulate_plane(s, x, w, y);
@@ -122,7 +189,6 @@ void backward_data_plane(const Conv2dShape& s, int multiplier, const float* dy, 
                          float* dx) {
   const int P = s.P(), Q = s.Q();
   const int64_t PQ = int64_t(P) * Q, RS = int64_t(s.R) * s.S;
-  std::memset(dx, 0, sizeof(float) * size_t(s.H) * size_t(s.W));
   if (backward_data_as_correlation(s)) {
     Conv2dShape t = s;
     t.H = P, t.W = Q, t.pad_h = s.R - 1 - s.pad_h, t.pad_w = s.S - 1 - s.pad_w;
@@ -131,11 +197,16 @@ void backward_data_plane(const Conv2dShape& s, int multiplier, const float* dy, 
       float flipped[kMaxTaps];
       for (int m = 0; m < multiplier; ++m) {
         for (int64_t i = 0; i < RS; ++i) flipped[i] = w[m * RS + RS - 1 - i];
-        accumulate_plane(t, dy + m * PQ, flipped, dx);
+        // The first filter writes dx (the forward's single-pass rows, zero bias), the others add.
+        if (m == 0)
+          forward_plane(t, dy, flipped, 0.f, dx);
+        else
+          accumulate_plane(t, dy + m * PQ, flipped, dx);
       }
       return;
     }
   }
+  std::memset(dx, 0, sizeof(float) * size_t(s.H) * size_t(s.W));
   // Scatter: every dy element adds into the R x S input window it was computed from.
   for (int m = 0; m < multiplier; ++m)
     for (int p = 0; p < P; ++p) {
