@@ -1,4 +1,4 @@
-// The four subcommands of mask-classifier, each a function from parsed options to an exit code
+// The five subcommands of mask-classifier, each a function from parsed options to an exit code
 // (0 success, 1 other failure). Bad input is thrown (cnn::data::DataError, InputError) and
 // mapped to exit code 2 by main (examples/common/exit_codes.h).
 #pragma once
@@ -63,5 +63,18 @@ struct SynthOptions {
   int size = 100;
 };
 int run_synth(const SynthOptions& options);
+
+// `crops`: the face boxes of a Pascal VOC folder cut into an ImageFolder (crops_command.cpp).
+inline constexpr double kDefaultCropMargin = 0.15;  // of the box side, on each side
+struct CropsOptions {
+  std::string voc;
+  std::string out;
+  double margin = kDefaultCropMargin;
+  int min_size = 32;  // pixels, on the box before the margin
+  std::vector<std::string> labels = {"with_mask", "without_mask"};
+  bool force = false;
+  bool strict = false;
+};
+int run_crops(const CropsOptions& options);
 
 }  // namespace mask_classifier

@@ -74,6 +74,27 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   s->add_option("--size", synth.size, "image side in pixels")->capture_default_str();
 
+  CropsOptions crops;
+  CLI::App* c = app.add_subcommand(
+      "crops", "cut the face boxes of a Pascal VOC folder into an ImageFolder (cross-source test)");
+  c->add_option("--voc", crops.voc, "Pascal VOC folder with annotations/ and images/")->required();
+  c->add_option("--out", crops.out, "output folder: one sub-folder per label, plus crops.json")
+      ->required();
+  c->add_option("--margin", crops.margin,
+                "padding on each side, as a fraction of the box's width (left, right) and height "
+                "(top, bottom); clipped to the image")
+      ->capture_default_str();
+  c->add_option("--min-size", crops.min_size,
+                "leave out boxes narrower or shorter than this many pixels (before the margin)")
+      ->capture_default_str();
+  c->add_option("--labels", crops.labels,
+                "labels to cut, comma-separated; other boxes are left out")
+      ->delimiter(',')
+      ->capture_default_str();
+  c->add_flag("--force", crops.force,
+              "write into a non-empty --out, replacing its label folders and crops.json");
+  c->add_flag("--strict", crops.strict, "fail instead of skipping a bad annotation or image");
+
   if (const auto stop = example_common::parse_command_line(app, "mask-classifier", argc, argv))
     return *stop;
   return example_common::run_reporting_errors([&] {
@@ -84,6 +105,7 @@ int main(int argc, char** argv) {
     if (*e) return run_eval(eval);
     if (*p) return run_predict(predict);
     if (*s) return run_synth(synth);
+    if (*c) return run_crops(crops);
     return static_cast<int>(example_common::kExitFailure);
   });
 }
