@@ -42,6 +42,20 @@ struct PrefetchOptions {
   size_t prefetch = 2;  // batches prepared ahead of the consumer
 };
 
+// The PrefetchOptions part of a loader's options (DataLoaderOptions, DetectionLoaderOptions): the
+// fields of the same names, so each loader does not copy them out by hand.
+template <typename LoaderOptions>
+PrefetchOptions prefetch_options_of(const LoaderOptions& o) {
+  PrefetchOptions p;
+  p.batch_size = o.batch_size;
+  p.shuffle = o.shuffle;
+  p.drop_last = o.drop_last;
+  p.seed = o.seed;
+  p.device = o.device;
+  p.prefetch = o.prefetch;
+  return p;
+}
+
 class BatchPrefetcher {
  public:
   // Writes the `count` items with dataset indices idx[0..count) of epoch `epoch` into `out`

@@ -24,27 +24,12 @@ Tensor images_to_tensor(const ImageDataset& dataset, const std::vector<size_t>& 
   return t;
 }
 
-namespace {
-
-PrefetchOptions prefetch_options(const DataLoaderOptions& o) {
-  PrefetchOptions p;
-  p.batch_size = o.batch_size;
-  p.shuffle = o.shuffle;
-  p.drop_last = o.drop_last;
-  p.seed = o.seed;
-  p.device = o.device;
-  p.prefetch = o.prefetch;
-  return p;
-}
-
-}  // namespace
-
 DataLoader::DataLoader(const ImageDataset& dataset, std::vector<size_t> indices,
                        DataLoaderOptions options)
     : dataset_(dataset),
       options_(options),
       prefetcher_(
-          std::move(indices), dataset.image_bytes(), prefetch_options(options),
+          std::move(indices), dataset.image_bytes(), prefetch_options_of(options),
           [this](size_t, const size_t* idx, size_t count, uint64_t epoch, float* out) {
             fill(idx, count, epoch, out);
           },

@@ -10,17 +10,6 @@
 namespace cnn::data {
 namespace {
 
-PrefetchOptions prefetch_options(const DetectionLoaderOptions& o) {
-  PrefetchOptions p;
-  p.batch_size = o.batch_size;
-  p.shuffle = o.shuffle;
-  p.drop_last = o.drop_last;
-  p.seed = o.seed;
-  p.device = o.device;
-  p.prefetch = o.prefetch;
-  return p;
-}
-
 size_t floats_per_image(int image_size) {
   check(image_size > 0,
         "DetectionLoader: image_size must be positive, got " + std::to_string(image_size));
@@ -46,7 +35,7 @@ DetectionLoader::DetectionLoader(const DetectionDataset& dataset, std::vector<si
     : dataset_(dataset),
       options_(options),
       prefetcher_(
-          std::move(indices), floats_per_image(options.image_size), prefetch_options(options),
+          std::move(indices), floats_per_image(options.image_size), prefetch_options_of(options),
           [this](size_t slot, const size_t* idx, size_t count, uint64_t epoch, float* out) {
             fill(slot, idx, count, epoch, out);
           },
