@@ -82,9 +82,15 @@ void TrainingHistory::add_epoch(const json& record) {
   curves_.epoch.push_back(static_cast<double>(epochs_.size()));
   // A double default: with NAN (a float) json::value would return floats.
   const double missing = std::numeric_limits<double>::quiet_NaN();
-  curves_.train_loss.push_back(record.value("train_loss", missing));
-  curves_.val_loss.push_back(record.value("val_loss", missing));
-  curves_.val_metric.push_back(record.value(metric_key_, missing));
+  // Absent or null (a metric a run has no value for, e.g. a detector's validation loss): NaN, a
+  // gap in the curve.
+  auto number = [&](const std::string& key) {
+    const auto it = record.find(key);
+    return it != record.end() && it->is_number() ? it->get<double>() : missing;
+  };
+  curves_.train_loss.push_back(number("train_loss"));
+  curves_.val_loss.push_back(number("val_loss"));
+  curves_.val_metric.push_back(number(metric_key_));
 }
 
 json TrainingHistory::to_json() const {

@@ -33,6 +33,7 @@
 #include "commands.h"
 #include "common/cli_checks.h"
 #include "common/exit_codes.h"
+#include "common/face_crop.h"
 #include "common/run_dir.h"
 
 namespace fs = std::filesystem;
@@ -41,42 +42,6 @@ namespace mask_classifier {
 namespace {
 
 using example_common::InputError;
-
-// Pixel rectangle [x0, x1) x [y0, y1) of an image.
-struct PixelRect {
-  int x0 = 0, y0 = 0, x1 = 0, y1 = 0;
-};
-
-// The box padded by `margin` of its side on each side, widened to whole pixels and clipped to the
-// image (see the file comment).
-PixelRect crop_rect(const cnn::detect::Box& box, double margin, int width, int height) {
-  const double pad_x = margin * box.width(), pad_y = margin * box.height();
-  // Clamped in double before the cast, so a huge --margin cannot overflow int.
-  const auto clamp = [](double v, int hi) {
-    return static_cast<int>(std::clamp(v, 0.0, 1.0 * hi));
-  };
-  PixelRect r;
-  r.x0 = clamp(std::floor(box.x1 - pad_x), width);
-  r.y0 = clamp(std::floor(box.y1 - pad_y), height);
-  r.x1 = clamp(std::ceil(box.x2 + pad_x), width);
-  r.y1 = clamp(std::ceil(box.y2 + pad_y), height);
-  return r;
-}
-
-// requires: r lies inside the image and is non-empty.
-cnn::data::RgbImage cut(const cnn::data::RgbImage& image, const PixelRect& r) {
-  cnn::data::RgbImage out;
-  out.width = r.x1 - r.x0;
-  out.height = r.y1 - r.y0;
-  out.pixels.resize(static_cast<size_t>(out.width) * out.height * 3);
-  for (int y = 0; y < out.height; ++y) {
-    const uint8_t* src =
-        image.pixels.data() + (static_cast<size_t>(r.y0 + y) * image.width + r.x0) * 3;
-    std::copy(src, src + static_cast<size_t>(out.width) * 3,
-              out.pixels.data() + static_cast<size_t>(y) * out.width * 3);
-  }
-  return out;
-}
 
 nlohmann::json box_json(const cnn::detect::Box& b) {
   return {b.x1, b.y1, b.x2, b.y2};
@@ -195,8 +160,8 @@ int run_crops(const CropsOptions& o) {
         throw InputError("two annotations name the same image stem '" + stem + "' (" +
                          clash->second + " and " + sample.annotation_path + ")");
       }
-      const PixelRect r = crop_rect(b.box, o.margin, sample.width, sample.height);
-      if (!cnn::data::write_png((fs::path(o.out) / file).string(), cut(decoded.image, r))) {
+      const example_common::PixelRect r = example_common::crop_rect(b.box, o.margin, sample.width, sample.height);
+      if (!cnn::data::write_png((fs::path(o.out) / file).string(), example_common::cut(decoded.image, r))) {
         throw std::runtime_error("cannot write '" + (fs::path(o.out) / file).string() + "'");
       }
       ++wanted->second.written;

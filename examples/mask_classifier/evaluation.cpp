@@ -9,25 +9,6 @@
 
 namespace mask_classifier {
 
-cnn::Device select_device(const std::string& text) {
-  // auto never picks the SIMT harness: it runs CUDA kernels on the CPU, orders of magnitude
-  // slower than the CPU backend. --device cuda still selects it explicitly.
-  if (text == "auto") {
-    return cnn::cuda_available() && !cnn::cuda_is_simulated() ? cnn::Device::cuda()
-                                                              : cnn::Device::cpu();
-  }
-  if (text == "cpu") return cnn::Device::cpu();
-  if (text == "cuda" || text.rfind("cuda:", 0) == 0) {
-    if (!cnn::cuda_available()) {
-      throw InputError("--device " + text +
-                       ": no usable CUDA device (libcnn built without CUDA, or no GPU present); "
-                       "use --device cpu");
-    }
-    return cnn::Device::parse(text);
-  }
-  throw InputError("--device must be auto, cpu or cuda, got '" + text + "'");
-}
-
 Predictions predict_dataset(cnn::nn::Module& model, const cnn::data::ImageDataset& dataset,
                             const std::vector<size_t>& indices, size_t batch_size,
                             cnn::Device device, const std::string& progress_label) {

@@ -8,12 +8,11 @@
 #include "cnn/data/dataset.h"
 #include "cnn/device.h"
 #include "cnn/nn/module.h"
+#include "common/device_choice.h"
 
 namespace mask_classifier {
 
-// "auto": CUDA when a real GPU is usable, else the CPU (never the SIMT harness). "cuda" without a
-// usable device is an InputError (a CUDA request never silently runs on the CPU).
-cnn::Device select_device(const std::string& text);
+using example_common::select_device;  // common/device_choice.h
 
 struct Predictions {
   std::vector<size_t> indices;     // dataset indices, in evaluation order

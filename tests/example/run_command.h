@@ -1,4 +1,4 @@
-// Runs the mask-classifier binary from tests: the command line, its exit code and its combined
+// Runs the example programs (mask-classifier, mask-detector) from tests: the command line, its exit code and its combined
 // stdout + stderr.
 #pragma once
 
@@ -17,14 +17,14 @@ struct CommandResult {
   std::string output;
 };
 
-// A mask-classifier process running in the background, for tests that signal it mid-run (Ctrl-C).
+// A program running in the background, for tests that signal it mid-run (Ctrl-C).
 // The shell `exec`s the binary, so `pid` is the program itself and signals reach it directly.
-class RunningMaskClassifier {
+class RunningProgram {
  public:
   // args: already shell-quoted where needed; env: optional "NAME=value ..." assignments.
-  explicit RunningMaskClassifier(const std::string& args, const std::string& env = "") {
+  RunningProgram(const std::string& binary, const std::string& args, const std::string& env = "") {
     // Built before fork: the child may only make async-signal-safe calls until exec.
-    const std::string cmd = env + " exec '" + std::string(MASK_CLASSIFIER_BINARY) + "' " + args;
+    const std::string cmd = env + " exec '" + binary + "' " + args;
     int fds[2];
     if (pipe(fds) != 0) return;
     pid_ = fork();
@@ -39,9 +39,9 @@ class RunningMaskClassifier {
     close(fds[1]);
     out_ = fdopen(fds[0], "r");
   }
-  RunningMaskClassifier(const RunningMaskClassifier&) = delete;
-  RunningMaskClassifier& operator=(const RunningMaskClassifier&) = delete;
-  ~RunningMaskClassifier() {
+  RunningProgram(const RunningProgram&) = delete;
+  RunningProgram& operator=(const RunningProgram&) = delete;
+  ~RunningProgram() {
     if (pid_ > 0 && !finished_) {
       kill(pid_, SIGKILL);
       waitpid(pid_, nullptr, 0);
@@ -87,9 +87,24 @@ class RunningMaskClassifier {
   bool finished_ = false;
 };
 
+#ifdef MASK_CLASSIFIER_BINARY
+class RunningMaskClassifier : public RunningProgram {
+ public:
+  explicit RunningMaskClassifier(const std::string& args, const std::string& env = "")
+      : RunningProgram(MASK_CLASSIFIER_BINARY, args, env) {}
+};
+
 // Runs mask-classifier to completion: its exit code and its combined stdout + stderr.
 inline CommandResult run_mask_classifier(const std::string& args, const std::string& env = "") {
   return RunningMaskClassifier(args, env).finish();
 }
+#endif
+
+#ifdef MASK_DETECTOR_BINARY
+// Runs mask-detector to completion: its exit code and its combined stdout + stderr.
+inline CommandResult run_mask_detector(const std::string& args, const std::string& env = "") {
+  return RunningProgram(MASK_DETECTOR_BINARY, args, env).finish();
+}
+#endif
 
 }  // namespace test_support
