@@ -187,6 +187,15 @@ std::vector<YoloTargets> yolo_build_targets(
   }
   const int V = config.values_per_anchor();
   const int K = config.num_classes;
+  if (!options.class_weights.empty()) {
+    bool ok = int(options.class_weights.size()) == K;
+    for (float w : options.class_weights) ok = ok && w > 0 && std::isfinite(w);
+    if (!ok) {
+      throw Error(std::string(op) + ": class_weights needs " + std::to_string(K) +
+                  " positive finite weights (one per class), got " +
+                  std::to_string(options.class_weights.size()));
+    }
+  }
 
   std::vector<LevelTargets> levels;
   for (size_t l = 0; l < outputs.size(); ++l) {
@@ -329,7 +338,11 @@ std::vector<YoloTargets> yolo_build_targets(
             t.target[t.lay.at(n, a, kObj, gy, gx)] = 1.f;
             t.target[t.lay.at(n, a, kCls + gt.label, gy, gx)] = 1.f;
             t.objectness_weight[t.lay.at(n, a, kObj, gy, gx)] = 1.f;
-            for (int k = 0; k < K; ++k) t.class_weight[t.lay.at(n, a, kCls + k, gy, gx)] = 1.f;
+            const float class_weight = options.class_weights.empty()
+                                           ? 1.f
+                                           : options.class_weights[size_t(gt.label)];
+            for (int k = 0; k < K; ++k)
+              t.class_weight[t.lay.at(n, a, kCls + k, gy, gx)] = class_weight;
             t.xy_weight[t.lay.at(n, a, kTx, gy, gx)] = box_weight;
             t.xy_weight[t.lay.at(n, a, kTy, gy, gx)] = box_weight;
             t.wh_weight[t.lay.at(n, a, kTw, gy, gx)] = box_weight;

@@ -92,6 +92,9 @@ struct TargetOptions {
   float negative_weight = 1.f;
   // YOLOv3's box weight 2 - w*h / (input_w*input_h), larger for small boxes; 1 when false.
   bool scale_box_weight_by_size = true;
+  // Weight of the class channels of a positive whose ground truth has label k: class_weights[k]
+  // (for rare classes); empty = 1 for every label, else one positive entry per class.
+  std::vector<float> class_weights;
 };
 
 // Dense targets for one level, each tensor in the layout of that level's head output
@@ -99,7 +102,7 @@ struct TargetOptions {
 struct YoloTargets {
   Tensor target;             // sx, sy, tw, th at positives; objectness 1/0; class one-hot
   Tensor objectness_weight;  // objectness channel: 1 positives, negative_weight or 0 (ignored)
-  Tensor class_weight;       // class channels of positives: 1
+  Tensor class_weight;       // class channels of positives: 1 (or class_weights[label])
   Tensor xy_weight;          // tx, ty channels of positives: the box weight
   Tensor wh_weight;          // tw, th channels of positives: the box weight
   int num_positives = 0;

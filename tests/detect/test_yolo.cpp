@@ -159,6 +159,34 @@ TEST_CASE("yolo_decode reads the documented channel layout", "[yolo]") {
   REQUIRE_THROWS_AS(yolo_decode({out, out}, c), Error);
 }
 
+TEST_CASE("target assignment: class_weights scale the class channels of a label's positives",
+          "[yolo]") {
+  const YoloConfig c = two_level_config();
+  const int V = c.values_per_anchor();
+  const auto outputs = zero_outputs(c, 2, 64);
+  // The boxes of the next test case: image 0 label 2 at level 0, image 1 label 0 at level 1.
+  const std::vector<std::vector<GroundTruth>> gts{
+      {GroundTruth{box_from_cxcywh({21, 13, 12, 20}), 2, false}},
+      {GroundTruth{box_from_cxcywh({40, 40, 46, 26}), 0, false}}};
+  TargetOptions opts;
+  opts.ignore_iou = 1.f;
+  opts.class_weights = {0.5f, 1.f, 4.f};
+  const auto t = yolo_build_targets(outputs, gts, c, opts);
+  const auto clsw0 = t[0].class_weight.to_vector();
+  const auto clsw1 = t[1].class_weight.to_vector();
+  for (int k = 0; k < 3; ++k) {
+    CHECK(clsw0[at(t[0].target.shape(), V, 0, 1, 5 + k, 1, 2)] == 4.f);
+    CHECK(clsw1[at(t[1].target.shape(), V, 1, 1, 5 + k, 2, 2)] == 0.5f);
+  }
+  double total0 = 0;
+  for (float v : clsw0) total0 += v;
+  CHECK(total0 == 12.0);  // nothing else weighted
+  opts.class_weights = {1.f, 1.f};
+  CHECK_THROWS_WITH(yolo_build_targets(outputs, gts, c, opts), Catch::Contains("class_weights"));
+  opts.class_weights = {1.f, 0.f, 1.f};
+  CHECK_THROWS_WITH(yolo_build_targets(outputs, gts, c, opts), Catch::Contains("positive"));
+}
+
 TEST_CASE("target assignment: cell, best anchor across levels, and values", "[yolo]") {
   const YoloConfig c = two_level_config();
   const int V = c.values_per_anchor();
