@@ -255,6 +255,40 @@ TEST_CASE("video: a missing ffmpeg or input is a clear error", "[example][detect
   }
 }
 
+TEST_CASE("baseline: stock face detector + a classifier, scored like eval", "[example][detector]") {
+  // A tiny classifier is enough to check the plumbing: its labels only need to be the two names.
+  const fs::path cls = kTmp / "classifier";
+  fs::remove_all(cls);
+  const auto t = test_support::RunningProgram(
+                     MASK_CLASSIFIER_BINARY,
+                     "train --quiet --device cpu --image-size 32 --channels 4,8,8 --hidden 16 "
+                     "--synthetic-count 120 --val 40 --epochs 1 --out " + q(cls))
+                     .finish();
+  REQUIRE(t.exit_code == 0);
+  const fs::path yolo = make_yolo_folder(6);
+  const fs::path out = kTmp / "baseline";
+  fs::remove_all(out);
+  const auto r = run_mask_detector("baseline --quiet --device cpu --split all --classifier " +
+                                   q(cls / "model.safetensors") + " --data " + q(yolo) +
+                                   " --out " + q(out));
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.output.find("face detector recall") != std::string::npos);
+  const json b = read_json(out / "baseline.json");
+  CHECK(b["metrics"]["images"] == 6);
+  int total = 0;
+  for (const auto& [label, v] : b["face_detector_recall"].items()) {
+    CHECK(v["found"].get<int>() <= v["total"].get<int>());
+    total += v["total"].get<int>();
+  }
+  CHECK(total == b["metrics"]["ground_truths"].get<int>());
+  // A detector model is not a classifier model: refused, named.
+  const auto wrong = run_mask_detector("baseline --device cpu --classifier " +
+                                       q(trained_run() / "model.safetensors") + " --data " + q(yolo));
+  CHECK(wrong.exit_code == 2);
+  CHECK(wrong.output.find("mask-classifier/1") != std::string::npos);
+}
+
 TEST_CASE("detector: bad flags are named, before any data is read", "[example][detector]") {
   struct Case {
     std::string args, expected;
