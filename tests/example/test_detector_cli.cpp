@@ -41,10 +41,11 @@ json read_json(const fs::path& p) {
   return json::parse(in);
 }
 
-// The reduced configuration: 300 synthetic scenes (240 train, 60 validation) at 320 px, 12
-// epochs: about two minutes on two quiet cores (measured 0.927 mAP@0.5).
+// The reduced configuration: 300 synthetic scenes (240 train, 60 validation), 8 epochs: about
+// two and a half minutes on two quiet cores (measured 0.954 mAP@0.5; 0.93 at 320 px, 12 epochs,
+// too close to the bar for machines whose float sums differ).
 const char* kReducedTrain =
-    "train --quiet --device cpu --synthetic-count 300 --image-size 320 --epochs 12";
+    "train --quiet --device cpu --synthetic-count 300 --image-size 416 --epochs 8";
 
 const fs::path& trained_run() {
   static const fs::path dir = [] {
@@ -95,7 +96,7 @@ TEST_CASE("detector: reduced synthetic training finds the faces", "[example][det
   CHECK(m["metrics"]["per_class"]["with_mask"]["ap50"].get<double>() >= 0.85);
   CHECK(m["metrics"]["per_class"]["without_mask"]["ap50"].get<double>() >= 0.85);
   CHECK(m["metrics"]["map50_95"].get<double>() > 0.3);
-  CHECK(m["epochs"].size() == 12);
+  CHECK(m["epochs"].size() == 8);
   CHECK(m["val_size"] == 60);
   CHECK(m["train_size"] == 240);
   CHECK(m["anchors"].size() == 3);
