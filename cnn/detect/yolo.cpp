@@ -76,6 +76,9 @@ void YoloConfig::validate() const {
   if (num_classes < 1) {
     throw Error("YoloConfig: num_classes must be positive, got " + std::to_string(num_classes));
   }
+  if (!(xy_scale >= 1.f && xy_scale <= 16.f)) {
+    throw Error("YoloConfig: xy_scale must be in [1, 16], got " + std::to_string(xy_scale));
+  }
   for (size_t l = 0; l < levels.size(); ++l) {
     if (levels[l].stride < 1) {
       throw Error("YoloConfig: level " + std::to_string(l) + " has stride " +
@@ -100,17 +103,30 @@ float shape_iou(const BoxSize& a, const BoxSize& b) {
 }
 
 Box decode_box(float tx, float ty, float tw, float th, int gx, int gy, const Anchor& anchor,
-               int stride) {
-  return box_from_cxcywh(BoxCxCyWh{(gx + sigmoid(tx)) * stride, (gy + sigmoid(ty)) * stride,
+               int stride, float xy_scale) {
+  const float shift = (xy_scale - 1.f) / 2.f;
+  return box_from_cxcywh(BoxCxCyWh{(gx + xy_scale * sigmoid(tx) - shift) * stride,
+                                   (gy + xy_scale * sigmoid(ty) - shift) * stride,
                                    anchor.w * std::exp(tw), anchor.h * std::exp(th)});
 }
 
-BoxTargets encode_box(const Box& box, int gx, int gy, const Anchor& anchor, int stride) {
+BoxTargets encode_box(const Box& box, int gx, int gy, const Anchor& anchor, int stride,
+                      float xy_scale) {
   if (!(box.width() > 0 && box.height() > 0)) {
     throw Error("encode_box: box " + box_str(box) + " has no area");
   }
   const BoxCxCyWh c = box_to_cxcywh(box);
-  return BoxTargets{c.cx / stride - gx, c.cy / stride - gy, std::log(c.w / anchor.w),
+  const float shift = (xy_scale - 1.f) / 2.f;
+  const float ox = c.cx / stride - gx, oy = c.cy / stride - gy;
+  // A small slack for the rounding between a box's corners and its centre.
+  constexpr float kSlack = 1e-3f;
+  if (!(ox >= -shift - kSlack && ox < 1.f + shift + kSlack && oy >= -shift - kSlack &&
+        oy < 1.f + shift + kSlack)) {
+    throw Error("encode_box: the centre of " + box_str(box) + " is outside what cell (" +
+                std::to_string(gx) + ", " + std::to_string(gy) + ") at stride " +
+                std::to_string(stride) + " can reach with xy_scale " + std::to_string(xy_scale));
+  }
+  return BoxTargets{(ox + shift) / xy_scale, (oy + shift) / xy_scale, std::log(c.w / anchor.w),
                     std::log(c.h / anchor.h)};
 }
 
@@ -130,9 +146,10 @@ std::vector<std::vector<Detection>> yolo_decode(const std::vector<Tensor>& outpu
           for (int64_t gx = 0; gx < lay.grid.w; ++gx) {
             const float objectness = sigmoid(v[lay.at(n, a, kObj, gy, gx)]);
             if (objectness < options.score_threshold) continue;  // every score is <= objectness
-            const Box box = decode_box(v[lay.at(n, a, kTx, gy, gx)], v[lay.at(n, a, kTy, gy, gx)],
-                                       v[lay.at(n, a, kTw, gy, gx)], v[lay.at(n, a, kTh, gy, gx)],
-                                       int(gx), int(gy), level.anchors[a], level.stride);
+            const Box box =
+                decode_box(v[lay.at(n, a, kTx, gy, gx)], v[lay.at(n, a, kTy, gy, gx)],
+                           v[lay.at(n, a, kTw, gy, gx)], v[lay.at(n, a, kTh, gy, gx)], int(gx),
+                           int(gy), level.anchors[a], level.stride, config.xy_scale);
             if (options.multi_label) {
               for (int k = 0; k < K; ++k) {
                 const float score = objectness * sigmoid(v[lay.at(n, a, kCls + k, gy, gx)]);
@@ -162,9 +179,10 @@ namespace {
 struct LevelTargets {
   Layout lay;
   std::vector<float> target, objectness_weight, class_weight, xy_weight, wh_weight;
-  // Per (n, a, gy, gx) slot: the ground truth that owns it (-1: none) and its shape IoU.
+  // Per (n, a, gy, gx) slot: the ground truth that owns it (-1: none) and its claim: shape IoU,
+  // plus 1 when the box's centre is in that cell (so centre claims beat neighbour claims).
   std::vector<int> owner;
-  std::vector<float> owner_iou;
+  std::vector<float> owner_claim;
   std::vector<char> ignored;
   int collisions = 0;
 
@@ -196,6 +214,10 @@ std::vector<YoloTargets> yolo_build_targets(
                   std::to_string(options.class_weights.size()));
     }
   }
+  if (options.neighbour_cells && !(config.xy_scale >= 2.f)) {
+    throw Error(std::string(op) + ": neighbour_cells needs xy_scale >= 2 (got " +
+                std::to_string(config.xy_scale) + "), or the neighbours cannot reach the centre");
+  }
 
   std::vector<LevelTargets> levels;
   for (size_t l = 0; l < outputs.size(); ++l) {
@@ -209,7 +231,7 @@ std::vector<YoloTargets> yolo_build_targets(
     t.wh_weight.assign(numel, 0.f);
     const size_t slots = size_t(N * t.lay.anchors * t.lay.grid.h * t.lay.grid.w);
     t.owner.assign(slots, -1);
-    t.owner_iou.assign(slots, 0.f);
+    t.owner_claim.assign(slots, 0.f);
     t.ignored.assign(slots, 0);
     levels.push_back(std::move(t));
   }
@@ -254,7 +276,7 @@ std::vector<YoloTargets> yolo_build_targets(
               const Box predicted =
                   decode_box(v[t.lay.at(n, a, kTx, gy, gx)], v[t.lay.at(n, a, kTy, gy, gx)],
                              v[t.lay.at(n, a, kTw, gy, gx)], v[t.lay.at(n, a, kTh, gy, gx)],
-                             int(gx), int(gy), level.anchors[a], level.stride);
+                             int(gx), int(gy), level.anchors[a], level.stride, config.xy_scale);
               for (const GroundTruth& gt : ground_truths[n]) {
                 if (iou(predicted, gt.box) > options.ignore_iou) {
                   t.ignored[t.slot(n, a, gy, gx)] = 1;
@@ -294,13 +316,25 @@ std::vector<YoloTargets> yolo_build_targets(
           const int stride = config.levels[l].stride;
           const int64_t gx = std::min<int64_t>(int64_t(box.center_x() / stride), t.lay.grid.w - 1);
           const int64_t gy = std::min<int64_t>(int64_t(box.center_y() / stride), t.lay.grid.h - 1);
-          const int64_t slot = t.slot(n, int64_t(a), gy, gx);
-          if (t.owner[slot] >= 0) {
-            ++t.collisions;
-            if (!(s > t.owner_iou[slot])) continue;  // the earlier box keeps it on ties
+          auto claim = [&](int64_t cx, int64_t cy, float strength) {
+            const int64_t slot = t.slot(n, int64_t(a), cy, cx);
+            if (t.owner[slot] >= 0) {
+              ++t.collisions;
+              if (!(strength > t.owner_claim[slot])) return;  // the earlier box keeps it on ties
+            }
+            t.owner[slot] = int(g);
+            t.owner_claim[slot] = strength;
+          };
+          claim(gx, gy, 1.f + s);
+          if (options.neighbour_cells) {
+            // YOLOv5: the neighbour on the side of the cell the centre is nearer to.
+            const float fx = box.center_x() / stride - float(gx);
+            const float fy = box.center_y() / stride - float(gy);
+            if (fx < 0.5f && gx > 0) claim(gx - 1, gy, s);
+            if (fx > 0.5f && gx + 1 < t.lay.grid.w) claim(gx + 1, gy, s);
+            if (fy < 0.5f && gy > 0) claim(gx, gy - 1, s);
+            if (fy > 0.5f && gy + 1 < t.lay.grid.h) claim(gx, gy + 1, s);
           }
-          t.owner[slot] = int(g);
-          t.owner_iou[slot] = s;
         }
       }
     }
@@ -327,8 +361,8 @@ std::vector<YoloTargets> yolo_build_targets(
               continue;
             }
             const GroundTruth& gt = ground_truths[n][owner];
-            const BoxTargets bt =
-                encode_box(gt.box, int(gx), int(gy), level.anchors[a], level.stride);
+            const BoxTargets bt = encode_box(gt.box, int(gx), int(gy), level.anchors[a],
+                                             level.stride, config.xy_scale);
             const float box_weight =
                 options.scale_box_weight_by_size ? 2.f - area(gt.box) / input_area : 1.f;
             t.target[t.lay.at(n, a, kTx, gy, gx)] = bt.sx;
@@ -338,9 +372,8 @@ std::vector<YoloTargets> yolo_build_targets(
             t.target[t.lay.at(n, a, kObj, gy, gx)] = 1.f;
             t.target[t.lay.at(n, a, kCls + gt.label, gy, gx)] = 1.f;
             t.objectness_weight[t.lay.at(n, a, kObj, gy, gx)] = 1.f;
-            const float class_weight = options.class_weights.empty()
-                                           ? 1.f
-                                           : options.class_weights[size_t(gt.label)];
+            const float class_weight =
+                options.class_weights.empty() ? 1.f : options.class_weights[size_t(gt.label)];
             for (int k = 0; k < K; ++k)
               t.class_weight[t.lay.at(n, a, kCls + k, gy, gx)] = class_weight;
             t.xy_weight[t.lay.at(n, a, kTx, gy, gx)] = box_weight;

@@ -5,18 +5,24 @@
 // - A level (one output scale) has a stride s and A anchors (w, h) in network-input pixels. Its
 //   head output is [N, A*(5+K), Gh, Gw]; channel a*(5+K)+j of anchor a holds
 //     j = 0, 1, 2, 3: tx, ty, tw, th    j = 4: objectness logit    j = 5..5+K-1: class logits.
-// - Decoding the cell (gx, gy) of anchor a:
-//     cx = (gx + sigmoid(tx)) * s        w = anchor_w * exp(tw)
-//     cy = (gy + sigmoid(ty)) * s        h = anchor_h * exp(th)
+// - Decoding the cell (gx, gy) of anchor a, with c = xy_scale (1 by default):
+//     cx = (gx + c * sigmoid(tx) - (c - 1) / 2) * s        w = anchor_w * exp(tw)
+//     cy = (gy + c * sigmoid(ty) - (c - 1) / 2) * s        h = anchor_h * exp(th)
+//   c = 1 is YOLOv2/v3 (the centre stays inside its cell); c = 2 is YOLOv4's scale_x_y and
+//   YOLOv5's (2 sigmoid - 0.5): the centre may lie up to half a cell outside, which lets the
+//   neighbouring cells predict a box too (TargetOptions::neighbour_cells).
 //     objectness = sigmoid(to),  p_k = sigmoid(class logit k)  (independent classes, as YOLOv3:
 //     the loss uses binary cross-entropy), score of class k = objectness * p_k.
 // - Targets (yolo_build_targets): a ground truth goes to the cell containing its centre,
 //   gx = floor(cx / s), and to the anchor with the best shape IoU (boxes compared as if they shared
 //   their centre) among the anchors of all levels, which also picks its level; optionally also to
-//   every other anchor whose shape IoU exceeds extra_anchor_iou. The regression targets are
-//   sigmoid(tx) -> cx / s - gx, sigmoid(ty) -> cy / s - gy (the offsets inside the cell, in [0, 1))
-//   and tw -> log(w / anchor_w), th -> log(h / anchor_h).
-// - Two boxes claiming the same (cell, anchor) slot: the one whose shape matches the anchor better
+//   every other anchor whose shape IoU exceeds extra_anchor_iou; optionally also to the two
+//   neighbouring cells nearest the centre (YOLOv5). The regression targets are
+//   sigmoid(tx) -> (cx / s - gx + (c - 1) / 2) / c (the centre's offset from the cell, mapped to
+//   [0, 1) at c = 1 and to (0.25, 0.75) at c = 2 for the centre cell), likewise ty, and
+//   tw -> log(w / anchor_w), th -> log(h / anchor_h).
+// - Two boxes claiming the same (cell, anchor) slot: a box whose centre is in that cell beats one
+//   that reaches it as a neighbour; among equals, the one whose shape matches the anchor better
 //   keeps it (the earlier one on ties); the other is dropped for that slot and counted.
 #pragma once
 
@@ -42,10 +48,13 @@ struct YoloLevel {
 struct YoloConfig {
   std::vector<YoloLevel> levels;  // one per head output, in the order the outputs are passed
   int num_classes = 1;
+  // c in the decode formulas above; 1 (YOLOv2/v3, face-api) or more (2: YOLOv4/v5).
+  float xy_scale = 1.f;
 
   int values_per_anchor() const { return 5 + num_classes; }
   int64_t channels(int level) const;  // A * (5 + K) of that level
-  // requires at least one level, positive strides, anchor sizes and class count (cnn::Error).
+  // requires at least one level, positive strides, anchor sizes and class count, and
+  // xy_scale >= 1 (cnn::Error).
   void validate() const;
 };
 
@@ -54,15 +63,17 @@ float shape_iou(const BoxSize& a, const BoxSize& b);
 
 // One prediction's box from its raw offsets (the decode formulas above).
 Box decode_box(float tx, float ty, float tw, float th, int gx, int gy, const Anchor& anchor,
-               int stride);
+               int stride, float xy_scale = 1.f);
 
 // The regression targets of `box` for cell (gx, gy) and `anchor`: {sigmoid(tx), sigmoid(ty),
 // tw, th} as defined above; decode_box(logit(t[0]), logit(t[1]), t[2], t[3], ...) gives the box
-// back. requires a box of positive size.
+// back. requires a box of positive size whose centre the cell can represent: offset from the
+// cell within (-(c - 1) / 2, 1 + (c - 1) / 2) (cnn::Error otherwise).
 struct BoxTargets {
   float sx = 0, sy = 0, tw = 0, th = 0;
 };
-BoxTargets encode_box(const Box& box, int gx, int gy, const Anchor& anchor, int stride);
+BoxTargets encode_box(const Box& box, int gx, int gy, const Anchor& anchor, int stride,
+                      float xy_scale = 1.f);
 
 // ---- decoding ----
 struct DecodeOptions {
@@ -95,6 +106,12 @@ struct TargetOptions {
   // Weight of the class channels of a positive whose ground truth has label k: class_weights[k]
   // (for rare classes); empty = 1 for every label, else one positive entry per class.
   std::vector<float> class_weights;
+  // YOLOv5's neighbour cells: every slot a box gets (best anchor and extra anchors) is repeated
+  // in the horizontal neighbour nearer the centre when the centre is within half a cell of that
+  // edge, and likewise vertically (so up to three cells per anchor, where the grid has them).
+  // Triples the positives of small data sets. requires config.xy_scale >= 2, so that those cells
+  // can reach the centre.
+  bool neighbour_cells = false;
 };
 
 // Dense targets for one level, each tensor in the layout of that level's head output

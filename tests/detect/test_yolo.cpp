@@ -319,6 +319,105 @@ TEST_CASE("two boxes on one slot: the better-shaped one keeps it", "[yolo]") {
   REQUIRE(target[at(t[0].target.shape(), V, 0, 0, 5, 1, 1)] == 0.f);
 }
 
+TEST_CASE("xy_scale 2: decode/encode formulas, neighbour cells reach the centre", "[yolo]") {
+  // Zero offsets (sigmoid 0.5) still centre the box in its cell; the range is half a cell wider.
+  const Box centred = decode_box(0.f, 0.f, 0.f, 0.f, 2, 1, Anchor{10, 10}, 8, 2.f);
+  REQUIRE(centred.center_x() == Approx(20.f));
+  REQUIRE(centred.center_y() == Approx(12.f));
+  const Box far = decode_box(logit(0.9f), logit(0.1f), 0.f, 0.f, 2, 1, Anchor{10, 10}, 8, 2.f);
+  REQUIRE(far.center_x() == Approx((2 + 2 * 0.9f - 0.5f) * 8));  // 1.3 cells: right neighbour
+  REQUIRE(far.center_y() == Approx((1 + 2 * 0.1f - 0.5f) * 8));  // -0.3 cells: cell above
+
+  std::mt19937 rng(6);
+  std::uniform_real_distribution<float> pos(8, 200), len(2, 120), anchor(5, 100);
+  for (int i = 0; i < 200; ++i) {
+    const int stride = 8 << (i % 3);
+    const float cx = pos(rng), cy = pos(rng);
+    const Box box = box_from_cxcywh({cx, cy, len(rng), len(rng)});
+    const Anchor a{anchor(rng), anchor(rng)};
+    // The centre cell and the neighbour nearer the centre, on each axis.
+    const int gx = int(cx / stride), gy = int(cy / stride);
+    const int nx = cx / stride - gx < 0.5f ? gx - 1 : gx + 1;
+    const int ny = cy / stride - gy < 0.5f ? gy - 1 : gy + 1;
+    for (auto [x, y] : {std::pair{gx, gy}, std::pair{nx, gy}, std::pair{gx, ny}}) {
+      const BoxTargets t = encode_box(box, x, y, a, stride, 2.f);
+      REQUIRE(t.sx > 0.f);
+      REQUIRE(t.sx < 1.f);
+      if (x == gx) REQUIRE(std::abs(t.sx - 0.5f) <= 0.25f);  // the centre cell's middle half
+      if (t.sx < 1e-3f || t.sx > 1 - 1e-3f || t.sy < 1e-3f || t.sy > 1 - 1e-3f) continue;
+      const Box back = decode_box(logit(t.sx), logit(t.sy), t.tw, t.th, x, y, a, stride, 2.f);
+      REQUIRE(iou(back, box) > 0.9995f);
+    }
+    // Two cells away is out of reach, as is a neighbour at xy_scale 1 (unless the centre sits on
+    // the shared edge, within encode_box's rounding slack).
+    REQUIRE_THROWS_WITH(encode_box(box, gx + 2, gy, a, stride, 2.f), Catch::Contains("reach"));
+    if (std::abs(cx / stride - gx - 0.5f) < 0.49f) {
+      REQUIRE_THROWS_WITH(encode_box(box, nx, gy, a, stride, 1.f), Catch::Contains("reach"));
+    }
+  }
+  YoloConfig c = two_level_config();
+  c.xy_scale = 0.5f;
+  REQUIRE_THROWS_WITH(c.validate(), Catch::Contains("xy_scale"));
+}
+
+TEST_CASE("neighbour cells: a box also trains the two adjacent cells nearest its centre",
+          "[yolo]") {
+  YoloConfig c;
+  c.num_classes = 2;
+  c.xy_scale = 2.f;
+  c.levels = {YoloLevel{8, {{10, 10}, {40, 10}}}};
+  const int V = c.values_per_anchor();
+  // Centre (21, 14): cell (2, 1), 0.625 across (right neighbour (3, 1)) and 0.75 down (cell
+  // (2, 2) below). Anchor 0 is the best shape.
+  const Box box = box_from_cxcywh({21, 14, 10, 11});
+  const std::vector<std::vector<GroundTruth>> gts{{{box, 1}}};
+  const auto outputs = zero_outputs(c, 1, 32);
+  TargetOptions opts;
+  opts.ignore_iou = 1.f;
+  REQUIRE(yolo_build_targets(outputs, gts, c, opts)[0].num_positives == 1);
+  opts.neighbour_cells = true;
+  const auto t = yolo_build_targets(outputs, gts, c, opts);
+  REQUIRE(t[0].num_positives == 3);
+  const Shape s = t[0].target.shape();
+  const auto target = t[0].target.to_vector();
+  const auto objw = t[0].objectness_weight.to_vector();
+  for (auto [x, y] : {std::pair{2, 1}, std::pair{3, 1}, std::pair{2, 2}}) {
+    INFO("cell " << x << "," << y);
+    REQUIRE(objw[at(s, V, 0, 0, 4, y, x)] == 1.f);
+    REQUIRE(target[at(s, V, 0, 0, 4, y, x)] == 1.f);
+    REQUIRE(target[at(s, V, 0, 0, 6, y, x)] == 1.f);  // class 1
+    const BoxTargets want = encode_box(box, x, y, Anchor{10, 10}, 8, 2.f);
+    REQUIRE(target[at(s, V, 0, 0, 0, y, x)] == Approx(want.sx));
+    REQUIRE(target[at(s, V, 0, 0, 1, y, x)] == Approx(want.sy));
+  }
+  REQUIRE(target[at(s, V, 0, 0, 0, 1, 3)] == Approx((21.f / 8 - 3 + 0.5f) / 2));
+  REQUIRE(objw[at(s, V, 0, 0, 4, 1, 1)] == 1.f);  // the far-side neighbour stays a negative
+  REQUIRE(target[at(s, V, 0, 0, 4, 1, 1)] == 0.f);
+
+  // The predictions the targets ask for decode to the box from all three cells.
+  const auto decoded = yolo_decode(predictions_from_targets(t, c), c, {0.5f, false});
+  REQUIRE(decoded[0].size() == 3);
+  for (const auto& d : decoded[0]) REQUIRE(iou(d.box, box) > 0.999f);
+
+  // At the grid's edge only the existing neighbours are used.
+  const std::vector<std::vector<GroundTruth>> corner{{{box_from_cxcywh({2, 2, 10, 10}), 0}}};
+  REQUIRE(yolo_build_targets(outputs, corner, c, opts)[0].num_positives == 1);
+
+  // A box whose centre is in a cell keeps it against a box that reaches it as a neighbour, even
+  // with a worse shape: box B (centre in (3, 1), shape 20x6) against box A's neighbour claim.
+  const std::vector<std::vector<GroundTruth>> two{
+      {{box, 1}, {box_from_cxcywh({27, 12, 20, 6}), 0}}};
+  const auto t2 = yolo_build_targets(outputs, two, c, opts);
+  const auto target2 = t2[0].target.to_vector();
+  REQUIRE(target2[at(s, V, 0, 0, 5, 1, 3)] == 1.f);  // class 0: box B owns (3, 1)
+  REQUIRE(target2[at(s, V, 0, 0, 6, 1, 3)] == 0.f);
+  REQUIRE(t2[0].num_collisions >= 1);
+
+  c.xy_scale = 1.f;
+  REQUIRE_THROWS_WITH(yolo_build_targets(outputs, gts, c, opts),
+                      Catch::Contains("neighbour_cells needs xy_scale"));
+}
+
 TEST_CASE("ignore rule: negatives already predicting an object get no objectness loss", "[yolo]") {
   YoloConfig c;
   c.num_classes = 1;
