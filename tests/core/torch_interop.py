@@ -10,6 +10,10 @@ torch_interop_helper.cpp).
    load_state_dict(strict=True) and reproduces libcnn's output on libcnn's input.
 2. torch writes a model (its own init) and an input/output pair; libcnn loads it and reproduces
    torch's output (torch_interop_helper check).
+3. Adam and AdamW: libcnn's optimiser and torch.optim's take the same 25 gradients (scales from
+   1e-9 to 10, sign flips, zeros) and must give the same parameters after every step, so the
+   update rule (eps outside the square root, bias correction, L2 versus decoupled decay) is
+   torch's (torch_interop_helper adam).
 The safetensors files are read and written here with json + numpy, straight from the format spec,
 so the test needs only torch and numpy. Exits 77 (ctest: skipped) when torch is not installed.
 """
@@ -42,8 +46,10 @@ def read_safetensors(path):
     return out
 
 
-def write_safetensors(path, tensors):
+def write_safetensors(path, tensors, metadata=None):
     header, blobs, offset = {}, [], 0
+    if metadata:
+        header["__metadata__"] = {k: str(v) for k, v in metadata.items()}
     for name, t in tensors.items():
         raw = t.detach().contiguous().numpy().astype("<f4").tobytes()
         header[name] = {"dtype": "F32", "shape": list(t.shape),
@@ -105,6 +111,47 @@ def check_libcnn_to_torch(d, make, prefix):
     print(f"torch reproduces libcnn's output for libcnn's weights ({prefix})")
 
 
+def check_adam_steps(helper, d):
+    """libcnn's Adam/AdamW against torch.optim's, step by step on identical gradients."""
+    gen = torch.Generator().manual_seed(7)
+    n = 4096
+    # Per-element gradient scales from 1e-9 (where eps dominates: eps inside the square root or
+    # a missing bias correction would show) to 10, with random signs and some exact zeros.
+    scale = torch.pow(10.0, torch.randint(-9, 2, (n,), generator=gen).float())
+    grads = [torch.randn(n, generator=gen) * scale for _ in range(25)]
+    for g in grads[::5]:
+        g[:64] = 0
+    cases = [
+        ("adam", dict(lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0), False),
+        ("adam-l2", dict(lr=1e-2, betas=(0.8, 0.99), eps=1e-6, weight_decay=5e-2), False),
+        ("adamw", dict(lr=1e-2, betas=(0.9, 0.999), eps=1e-8, weight_decay=5e-4), True),
+    ]
+    for name, opts, decoupled in cases:
+        param0 = torch.randn(n, generator=gen)
+        meta = dict(lr=repr(opts["lr"]), beta1=repr(opts["betas"][0]),
+                    beta2=repr(opts["betas"][1]), eps=repr(opts["eps"]),
+                    weight_decay=repr(opts["weight_decay"]), decoupled="1" if decoupled else "0")
+        tensors = {"param": param0}
+        tensors.update({f"grad{k}": g for k, g in enumerate(grads)})
+        write_safetensors(f"{d}/adam_in.safetensors", tensors, meta)
+        subprocess.run([helper, "adam", d], check=True)
+        got = read_safetensors(f"{d}/adam_out.safetensors")
+        p = param0.clone().requires_grad_(True)
+        opt = (torch.optim.AdamW if decoupled else torch.optim.Adam)([p], **opts)
+        worst = 0.0
+        for k, g in enumerate(grads):
+            p.grad = g.clone()
+            opt.step()
+            mine = got[f"step{k + 1}"]
+            # Float rounding only: each step moves a parameter by at most about lr, and the two
+            # libraries round the moments differently in the last bit.
+            torch.testing.assert_close(mine, p.detach(), rtol=1e-6, atol=opts["lr"] * 1e-4,
+                                       msg=lambda m: f"{name} step {k + 1}: {m}")
+            worst = max(worst, (mine - p.detach()).abs().max().item())
+        print(f"libcnn's {name} matches torch.optim over {len(grads)} steps "
+              f"(largest difference {worst:.2g}, lr {opts['lr']:g})")
+
+
 def main():
     helper = sys.argv[1]
     with tempfile.TemporaryDirectory() as d:
@@ -147,6 +194,8 @@ def main():
         write_safetensors(f"{d}/torch_modern_model.safetensors", net.state_dict())
         write_safetensors(f"{d}/torch_modern_io.safetensors", {"input": x, "output": y})
         subprocess.run([helper, "check-modern", d], check=True)
+
+        check_adam_steps(helper, d)
 
 
 if __name__ == "__main__":

@@ -4,6 +4,11 @@
 //   torch_interop_helper check DIR  loads DIR/torch_model.safetensors (written by PyTorch) into the
 //                                   same architecture, runs DIR/torch_io.safetensors' "input" and
 //                                   compares with its "output"; exit 0 when they agree
+//   torch_interop_helper adam DIR   reads DIR/adam_in.safetensors ("param", "grad0".."gradK-1"
+//                                   and the options in its metadata), applies K steps of libcnn's
+//                                   Adam or AdamW and writes each step's parameter
+//                                   ("step1".."stepK") to DIR/adam_out.safetensors, for comparison
+//                                   with torch.optim
 //   save also writes DIR/libcnn_modern_{model,io}.safetensors for the network with batch norm,
 //   depthwise convs and branches (make_modern_net, in eval mode after three training forwards so
 //   the running statistics are not the initial ones); check-modern DIR checks
@@ -56,15 +61,48 @@ Tensor find(const serialize::SafetensorsContents& c, const std::string& name) {
   throw Error("torch_interop_helper: no tensor '" + name + "'");
 }
 
+// The "adam" mode: libcnn's optimiser on the gradients torch will also see.
+int run_adam(const std::string& dir) {
+  const auto in = serialize::load_safetensors(dir + "/adam_in.safetensors");
+  auto option = [&](const std::string& key) { return std::stof(in.metadata.at(key)); };
+  optim::AdamOptions o;
+  o.lr = option("lr");
+  o.beta1 = option("beta1");
+  o.beta2 = option("beta2");
+  o.eps = option("eps");
+  o.weight_decay = option("weight_decay");
+  Tensor param = find(in, "param").clone();
+  param.set_requires_grad(true);
+  std::unique_ptr<optim::Optimizer> opt;
+  if (in.metadata.at("decoupled") == "1") {
+    opt = std::make_unique<optim::AdamW>(std::vector<Tensor>{param}, o);
+  } else {
+    opt = std::make_unique<optim::Adam>(std::vector<Tensor>{param}, o);
+  }
+  nn::NamedTensors out;
+  for (int k = 0;; ++k) {
+    const std::string grad = "grad" + std::to_string(k);
+    bool found = false;
+    for (const auto& entry : in.tensors) found = found || entry.first == grad;
+    if (!found) break;
+    param.set_grad(find(in, grad).clone());
+    opt->step();
+    out.emplace_back("step" + std::to_string(k + 1), param.detach().clone());
+  }
+  serialize::save_safetensors(dir + "/adam_out.safetensors", out);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   if (argc != 3) {
-    std::fprintf(stderr, "usage: %s save|check|check-modern DIR\n", argv[0]);
+    std::fprintf(stderr, "usage: %s save|check|check-modern|adam DIR\n", argv[0]);
     return 2;
   }
   const std::string mode = argv[1], dir = argv[2];
   try {
+    if (mode == "adam") return run_adam(dir);
     Generator gen(11);
     const bool modern = mode == "check-modern";
     auto net = modern ? make_modern_net(&gen) : make_net(&gen);
