@@ -37,6 +37,13 @@ void ValueChecks::number_at_least(const std::string& flag, double value, double 
   }
 }
 
+void ValueChecks::open_interval(const std::string& flag, double value, double low, double high) {
+  if (!(value > low && value < high)) {
+    failures_.push_back(flag + " must lie in (" + number(low) + ", " + number(high) + "), got " +
+                        number(value));
+  }
+}
+
 void ValueChecks::require(bool ok, const std::string& message) {
   if (!ok) failures_.push_back(message);
 }

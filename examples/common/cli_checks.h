@@ -18,6 +18,8 @@ class ValueChecks {
   void greater_than(const std::string& flag, double value, double bound);
   // "--momentum must be at least 0, got -0.5" (NaN fails)
   void number_at_least(const std::string& flag, double value, double minimum);
+  // "--threshold must lie in (0, 1), got 1.5" (NaN fails)
+  void open_interval(const std::string& flag, double value, double low, double high);
   // Any other condition with its own message.
   void require(bool ok, const std::string& message);
 

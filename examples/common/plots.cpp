@@ -87,10 +87,17 @@ Canvas line_chart(const std::string& title, const std::string& x_label,
       prev_x = cx, prev_y = cy, have_prev = true;
     }
   }
-  // Legend inside the plot, top right or bottom left.
-  int ly =
-      options.legend_bottom_left ? top + ph - 8 - 14 * static_cast<int>(series.size()) : top + 8;
+  // Legend inside the plot, top right or bottom left, for the series that have a point (a
+  // detector has no validation loss: no empty "validation" entry).
+  std::vector<const Series*> drawn;
   for (const Series& s : series) {
+    if (std::any_of(s.y.begin(), s.y.end(), [](double v) { return std::isfinite(v); }))
+      drawn.push_back(&s);
+  }
+  int ly =
+      options.legend_bottom_left ? top + ph - 8 - 14 * static_cast<int>(drawn.size()) : top + 8;
+  for (const Series* shown : drawn) {
+    const Series& s = *shown;
     const int tw = Canvas::text_width(s.name);
     const int lx = options.legend_bottom_left ? left + 10 : left + pw - tw - 30;
     c.fill_rect(lx, ly + 2, lx + 16, ly + 5, s.colour);

@@ -28,7 +28,8 @@ struct ChartOptions {
   bool legend_bottom_left = false;  // default: top right
 };
 
-// A line chart with axes, ticks, a title and a legend. Non-finite points are skipped.
+// A line chart with axes, ticks, a title and a legend. Non-finite points are skipped; a series
+// with no finite point is left out of the legend too.
 Canvas line_chart(const std::string& title, const std::string& x_label,
                   const std::vector<Series>& series, int width = 560, int height = 380,
                   const ChartOptions& options = {});

@@ -10,6 +10,7 @@
 #include "cnn/nn/layers.h"
 #include "cnn/nn/linear.h"
 #include "cnn/nn/models.h"
+#include "common/model_file.h"
 
 namespace mask_classifier {
 
@@ -83,40 +84,18 @@ void save_model(const std::string& path, const cnn::nn::Module& model, const Net
 }
 
 LoadedModel load_model(const std::string& path) {
-  cnn::serialize::SafetensorsContents contents;
-  try {
-    contents = cnn::serialize::load_safetensors(path);
-  } catch (const std::exception& e) {
-    throw InputError(std::string("cannot load model: ") + e.what());
-  }
-  const auto& meta = contents.metadata;
-  auto field = [&](const char* key) {
-    const auto it = meta.find(key);
-    if (it == meta.end()) {
-      throw InputError("model file '" + path + "' has no '" + key +
-                       "' metadata; expected a model.safetensors written by mask-classifier train");
-    }
-    return it->second;
-  };
-  LoadedModel m;
-  try {
-    if (field("format") != "mask-classifier/1") {
-      throw InputError("model file '" + path + "' has format '" + field("format") +
-                       "', expected mask-classifier/1");
-    }
-    m.spec.image_size = std::stoi(field("image_size"));
-    m.spec.set_channels(field("channels"));
-    m.spec.hidden = std::stoi(field("hidden"));
-    m.classes = nlohmann::json::parse(field("classes")).get<std::vector<std::string>>();
+  const example_common::ModelFile file(path, "mask-classifier/1", "mask-classifier train");
+  return file.parse([&] {
+    LoadedModel m;
+    m.spec.image_size = std::stoi(file.field("image_size"));
+    m.spec.set_channels(file.field("channels"));
+    m.spec.hidden = std::stoi(file.field("hidden"));
+    m.classes = nlohmann::json::parse(file.field("classes")).get<std::vector<std::string>>();
     m.spec.classes = static_cast<int>(m.classes.size());
     m.network = build_network(m.spec, nullptr);
-    m.network->load_state_dict(contents.tensors, /*strict=*/true);
-  } catch (const InputError&) {
-    throw;
-  } catch (const std::exception& e) {
-    throw InputError("model file '" + path + "' is malformed: " + e.what());
-  }
-  return m;
+    m.network->load_state_dict(file.contents().tensors, /*strict=*/true);
+    return m;
+  });
 }
 
 }  // namespace mask_classifier

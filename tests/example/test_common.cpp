@@ -42,13 +42,18 @@ TEST_CASE("value checks name every bad flag on its own line", "[example][common]
   checks.at_least("--epochs", int64_t{-1}, int64_t{1});
   checks.at_least("--workers", int64_t{4}, int64_t{1});  // fine
   checks.greater_than("--lr", 0.0, 0.0);
-  checks.greater_than("--scale", NAN, 0.0);        // NaN fails every check
-  checks.number_at_least("--momentum", 0.0, 0.0);  // fine: the bound itself
+  checks.greater_than("--scale", NAN, 0.0);            // NaN fails every check
+  checks.number_at_least("--momentum", 0.0, 0.0);      // fine: the bound itself
+  checks.open_interval("--threshold", 0.5, 0.0, 1.0);  // fine
+  checks.open_interval("--iou", 1.0, 0.0, 1.0);        // the bounds are excluded
+  checks.open_interval("--p", NAN, 0.0, 1.0);
   REQUIRE(checks.failures() == std::vector<std::string>{
                                    "--batch must be at least 1, got 0",
                                    "--epochs must be at least 1, got -1",
                                    "--lr must be greater than 0, got 0",
                                    "--scale must be greater than 0, got nan",
+                                   "--iou must lie in (0, 1), got 1",
+                                   "--p must lie in (0, 1), got nan",
                                });
   try {
     checks.throw_if_failed();
@@ -56,7 +61,8 @@ TEST_CASE("value checks name every bad flag on its own line", "[example][common]
   } catch (const InputError& e) {
     CHECK(std::string(e.what()) ==
           "--batch must be at least 1, got 0\n--epochs must be at least 1, got -1\n"
-          "--lr must be greater than 0, got 0\n--scale must be greater than 0, got nan");
+          "--lr must be greater than 0, got 0\n--scale must be greater than 0, got nan\n"
+          "--iou must lie in (0, 1), got 1\n--p must lie in (0, 1), got nan");
   }
   ValueChecks fine;
   fine.require(true, "never shown");
@@ -160,6 +166,17 @@ TEST_CASE("precision-recall charts use fixed [0,1] axes", "[example][common]") {
   for (size_t k = 0; k < 10; ++k)
     palette.insert({class_colour(k).r, class_colour(k).g, class_colour(k).b});
   CHECK(palette.size() == 10);
+}
+
+TEST_CASE("a series without a finite point has no legend entry", "[example][common]") {
+  const Series train{"train", colours::kBlue, {1, 2, 3}, {0.5, 0.4, 0.3}};
+  const Series empty{"validation", colours::kOrange, {1, 2, 3}, {NAN, NAN, NAN}};
+  const Series partial{"validation", colours::kOrange, {1, 2, 3}, {NAN, 0.45, NAN}};
+  const Canvas alone = line_chart("Loss", "epoch", {train});
+  const Canvas with_empty = line_chart("Loss", "epoch", {train, empty});
+  CHECK(with_empty.image().pixels == alone.image().pixels);
+  // A single finite point is drawn and listed.
+  CHECK(line_chart("Loss", "epoch", {train, partial}).image().pixels != alone.image().pixels);
 }
 
 TEST_CASE("report sections escape text and count images", "[example][common]") {
