@@ -205,12 +205,21 @@ AugmentedSample letterbox(const RgbImage& image, const std::vector<AnnotatedBox>
                           detect::Letterbox* letterbox_out, uint8_t fill) {
   const detect::Letterbox lb = detect::Letterbox::fit(image.width, image.height, size);
   if (letterbox_out) *letterbox_out = lb;
+  return letterbox(image, boxes, lb, fill);
+}
+
+AugmentedSample letterbox(const RgbImage& image, const std::vector<AnnotatedBox>& boxes,
+                          const detect::Letterbox& lb, uint8_t fill) {
+  check(lb.src_width == image.width && lb.src_height == image.height,
+        "letterbox: the geometry is for a " + std::to_string(lb.src_width) + "x" +
+            std::to_string(lb.src_height) + " image, got " + std::to_string(image.width) + "x" +
+            std::to_string(image.height));
   AugmentedSample out;
   out.transform = AxisTransform::from_letterbox(lb);
-  out.image =
-      warp_image(image, out.transform, size, size, out.transform.apply(extent(image)), fill);
-  out.boxes =
-      map_boxes(boxes, out.transform, static_cast<float>(size), static_cast<float>(size), 0.f);
+  out.image = warp_image(image, out.transform, lb.input_width, lb.input_height,
+                         out.transform.apply(extent(image)), fill);
+  out.boxes = map_boxes(boxes, out.transform, static_cast<float>(lb.input_width),
+                        static_cast<float>(lb.input_height), 0.f);
   return out;
 }
 

@@ -78,6 +78,10 @@ void color_jitter(RgbImage* image, const detect::Box& region, float brightness, 
 // boxes with it; transform (and *letterbox when given) map predictions back.
 AugmentedSample letterbox(const RgbImage& image, const std::vector<AnnotatedBox>& boxes, int size,
                           detect::Letterbox* letterbox = nullptr, uint8_t fill = 114);
+// The same for any detect::Letterbox geometry (e.g. Letterbox::fit_rectangle): the image is
+// letterbox.input_width x input_height.
+AugmentedSample letterbox(const RgbImage& image, const std::vector<AnnotatedBox>& boxes,
+                          const detect::Letterbox& letterbox, uint8_t fill = 114);
 
 struct DetectionAugmentOptions {
   bool flip = true;          // horizontal flip with probability 1/2

@@ -80,6 +80,21 @@ Letterbox Letterbox::fit(int src_width, int src_height, int size, LetterboxAlign
   }
   lb.scale_x = float(double(lb.resized_width) / src_width);
   lb.scale_y = float(double(lb.resized_height) / src_height);
+  lb.input_width = lb.input_height = size;
+  return lb;
+}
+
+Letterbox Letterbox::fit_rectangle(int src_width, int src_height, int size, int multiple) {
+  if (multiple <= 0 || size <= 0 || size % multiple != 0) {
+    throw Error("Letterbox::fit_rectangle: size " + std::to_string(size) +
+                " must be a positive multiple of " + std::to_string(multiple));
+  }
+  Letterbox lb = fit(src_width, src_height, size, LetterboxAlign::top_left);
+  auto round_up = [&](int v) { return (v + multiple - 1) / multiple * multiple; };
+  lb.input_width = round_up(lb.resized_width);
+  lb.input_height = round_up(lb.resized_height);
+  lb.pad_x = (lb.input_width - lb.resized_width) / 2;
+  lb.pad_y = (lb.input_height - lb.resized_height) / 2;
   return lb;
 }
 

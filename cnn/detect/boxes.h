@@ -69,7 +69,10 @@ enum class LetterboxAlign { center, top_left };
 
 struct Letterbox {
   int src_width = 0, src_height = 0;
-  int size = 0;
+  int size = 0;  // the longer side of the resized image's frame
+  // The network input: size x size from fit(); from fit_rectangle() the resized image rounded up
+  // to whole tiles.
+  int input_width = 0, input_height = 0;
   int resized_width = 0, resized_height = 0;
   int pad_x = 0, pad_y = 0;
   float scale_x = 1, scale_y = 1;
@@ -77,6 +80,11 @@ struct Letterbox {
   // requires src_width, src_height, size > 0 (cnn::Error otherwise).
   static Letterbox fit(int src_width, int src_height, int size,
                        LetterboxAlign align = LetterboxAlign::center);
+  // YOLOv5's rectangular inference: the image scaled as by fit() (longer side = size), in the
+  // smallest input whose sides are multiples of `multiple` (640x480 at 416, multiple 32:
+  // 416x312 in a 416x320 input, 4 rows of padding above and below instead of 52). Centred.
+  // requires positive sizes, and size a multiple of `multiple` (cnn::Error otherwise).
+  static Letterbox fit_rectangle(int src_width, int src_height, int size, int multiple);
   // Image pixels -> network input pixels.
   Box to_input(const Box& b) const;
   // Network input pixels -> image pixels (the inverse of to_input); not clipped, so a box in the

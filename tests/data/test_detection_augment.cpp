@@ -264,6 +264,33 @@ TEST_CASE("letterbox keeps the aspect ratio and its inverse maps boxes back",
   check_same_box(lb.to_image(o.boxes[0].box), b, 1e-3f);
 }
 
+TEST_CASE("rectangular letterbox: the square's pixels without most of its padding",
+          "[data][augment_det]") {
+  Box rect;
+  const RgbImage img = rectangle_scene(&rect);  // 4:3, 80x60 at size 80
+  cnn::detect::Letterbox square_lb;
+  const AugmentedSample square = letterbox(img, {{rect, 0, false}}, 80, &square_lb, 114);
+  const cnn::detect::Letterbox lb =
+      cnn::detect::Letterbox::fit_rectangle(img.width, img.height, 80, 16);
+  const AugmentedSample r = letterbox(img, {{rect, 0, false}}, lb, 114);
+  REQUIRE(r.image.width == 80);
+  REQUIRE(r.image.height == 64);  // 60 rows of image, 2 of padding above and below
+  REQUIRE(lb.pad_y == 2);
+  // Same scale, a whole-pixel shift (10 - 2 rows): every pixel is the square's, 8 rows up.
+  for (int y = 0; y < 64; ++y) {
+    for (int x = 0; x < 80; ++x) {
+      for (int c = 0; c < 3; ++c)
+        REQUIRE(pixel(r.image, x, y)[c] == pixel(square.image, x, y + 8)[c]);
+    }
+  }
+  REQUIRE(r.boxes.size() == 1);
+  check_same_box(r.boxes[0].box, {22.5f, 15.75f, 37.5f, 35.75f}, 1e-4f);
+  check_same_box(r.transform.inverse().apply(r.boxes[0].box), rect, 1e-4f);
+  // A geometry for another image size is refused.
+  REQUIRE_THROWS_WITH(letterbox(img, {}, cnn::detect::Letterbox::fit_rectangle(81, 60, 80, 16)),
+                      Catch::Contains("geometry is for a 81x60 image"));
+}
+
 TEST_CASE("shrinking averages (no aliasing); enlarging interpolates", "[data][augment_det]") {
   RgbImage checker = solid_image(16, 16, 0, 0, 0);
   for (int y = 0; y < 16; ++y) {

@@ -109,6 +109,36 @@ TEST_CASE("letterbox scale and padding for landscape, portrait and odd sizes", "
 
   REQUIRE_THROWS_AS(Letterbox::fit(0, 10, 416), cnn::Error);
   REQUIRE_THROWS_AS(Letterbox::fit(10, 10, 0), cnn::Error);
+  REQUIRE(lb.input_width == 416);
+  REQUIRE(lb.input_height == 416);
+}
+
+TEST_CASE("rectangular letterbox: same scale, padded only to whole tiles", "[boxes]") {
+  const Letterbox lb = Letterbox::fit_rectangle(640, 480, 416, 32);
+  REQUIRE(lb.resized_width == 416);
+  REQUIRE(lb.resized_height == 312);
+  REQUIRE(lb.input_width == 416);
+  REQUIRE(lb.input_height == 320);  // 312 rounded up to 10 tiles of 32
+  REQUIRE(lb.pad_x == 0);
+  REQUIRE(lb.pad_y == 4);
+  REQUIRE(lb.scale_y == Letterbox::fit(640, 480, 416).scale_y);
+  require_box_near(lb.to_input(Box{0, 0, 640, 480}), Box{0, 4, 416, 316}, 1e-4f);
+  require_box_near(lb.to_image(lb.to_input(Box{10, 20, 30, 40})), Box{10, 20, 30, 40}, 1e-4f);
+
+  const Letterbox portrait = Letterbox::fit_rectangle(300, 600, 96, 32);
+  REQUIRE(portrait.resized_width == 48);
+  REQUIRE(portrait.input_width == 64);
+  REQUIRE(portrait.input_height == 96);
+  REQUIRE(portrait.pad_x == 8);
+  REQUIRE(portrait.pad_y == 0);
+  // Already whole tiles: no padding at all.
+  const Letterbox exact = Letterbox::fit_rectangle(512, 384, 512, 32);
+  REQUIRE(exact.input_height == 384);
+  REQUIRE(exact.pad_y == 0);
+
+  REQUIRE_THROWS_WITH(Letterbox::fit_rectangle(640, 480, 400, 32),
+                      Catch::Contains("multiple of 32"));
+  REQUIRE_THROWS_AS(Letterbox::fit_rectangle(640, 480, 416, 0), cnn::Error);
 }
 
 TEST_CASE("letterbox to_image inverts to_input", "[boxes]") {
