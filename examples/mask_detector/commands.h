@@ -18,6 +18,7 @@ struct TrainOptions {
   int epochs = 0;    // 0: the recipe's default (see train_command.cpp)
   int batch = 8;
   int image_size = 416;
+  int inference_size = 0;  // eval/detect/validation input; 0: the recipe's (train_command.cpp)
   std::string from_pretrained = "tiny-face";  // or "none"
   int freeze = -1;  // backbone layers kept fixed (conv0 .. conv{freeze-1}); -1: recipe default
   float lr = 1e-2f;
@@ -40,6 +41,7 @@ struct EvalOptions {
   std::string device = "auto";
   int batch = 8;
   float threshold = 0.5f;  // of the precision/recall figures
+  int image_size = 0;      // square input side; 0: the model's inference size
   bool strict = false;
   bool quiet = false;
 };
@@ -50,6 +52,7 @@ struct DetectOptions {
   std::vector<std::string> images;
   std::string out;  // annotated images and detections.json (empty: print only)
   float threshold = 0.5f;
+  int image_size = 0;  // square input side; 0: the model's inference size
   std::string device = "auto";
 };
 int run_detect(const DetectOptions& options);
@@ -61,6 +64,7 @@ struct VideoOptions {
   std::string json;  // per-frame detections as JSON lines (default: OUT with .jsonl)
   float threshold = 0.5f;
   int max_frames = 0;  // 0: all
+  int image_size = 0;  // square input side; 0: the model's inference size
   std::string device = "auto";
   bool quiet = false;
 };

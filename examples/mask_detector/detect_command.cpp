@@ -40,12 +40,12 @@ nlohmann::json detections_to_json(const std::vector<cnn::detect::Detection>& det
 
 int run_detect(const DetectOptions& o) {
   example_common::ValueChecks checks;
-  checks.require(o.threshold > 0 && o.threshold < 1,
-                 "--threshold must lie in (0, 1), got " + std::to_string(o.threshold));
+  checks.open_interval("--threshold", o.threshold, 0, 1);
+  check_inference_size_flag(checks, o.image_size);
   checks.throw_if_failed();
   const cnn::Device device = example_common::select_device(o.device);
   if (!o.out.empty()) example_common::check_output_directory(o.out);
-  LoadedModel model = load_model(o.model);
+  LoadedModel model = load_model(o.model, o.image_size);
   model.network->to(device);
   if (!o.out.empty()) example_common::create_output_directory(o.out);
   PostprocessOptions po;

@@ -22,12 +22,12 @@ namespace mask_detector {
 int run_eval(const EvalOptions& o) {
   example_common::ValueChecks checks;
   checks.at_least("--batch", o.batch, 1);
-  checks.require(o.threshold > 0 && o.threshold < 1,
-                 "--threshold must lie in (0, 1), got " + std::to_string(o.threshold));
+  checks.open_interval("--threshold", o.threshold, 0, 1);
+  check_inference_size_flag(checks, o.image_size);
   checks.throw_if_failed();
   const cnn::Device device = example_common::select_device(o.device);
   if (!o.out.empty()) example_common::check_output_directory(o.out);
-  LoadedModel model = load_model(o.model);
+  LoadedModel model = load_model(o.model, o.image_size);
   if (o.split != "all" && !fs::exists(fs::path(o.data) / "splits" / (o.split + ".txt"))) {
     throw InputError("--split " + o.split + ": " + (fs::path(o.data) / "splits").string() + "/" +
                      o.split + ".txt does not exist (use --split all for every annotated image)");

@@ -46,7 +46,7 @@ DatasetDetections detect_dataset(MaskDetectorNet& model, const cnn::data::Detect
   cnn::data::DetectionLoaderOptions lo;
   lo.batch_size = batch_size;
   lo.shuffle = false;
-  lo.image_size = model.spec().image_size;
+  lo.image_size = model.spec().detect_size();
   lo.device = device;
   cnn::data::DetectionLoader loader(dataset, indices, lo);
   loader.start_epoch(0);
@@ -84,16 +84,15 @@ std::vector<cnn::detect::Detection> detect_image(MaskDetectorNet& model,
                                                  cnn::Device device,
                                                  const PostprocessOptions& options) {
   cnn::NoGradGuard no_grad;
-  cnn::data::DetectionSample sample;
-  sample.width = image.width;
-  sample.height = image.height;
-  sample.pixels = std::make_shared<cnn::data::RgbImage>(image);
-  const cnn::data::AugmentedSample in =
-      cnn::data::letterbox_sample(sample, model.spec().image_size);
-  const int s = model.spec().image_size;
-  std::vector<float> values(static_cast<size_t>(3) * s * s);
-  cnn::data::image_to_chw(in.image.pixels.data(), s, s, values.data());
-  const cnn::Tensor x = cnn::Tensor::from_vector(values, {1, 3, s, s}).to(device);
+  // The longer side at detect_size, the shorter one padded only to a multiple of 32: a 640x480
+  // frame at 512 is a 512x384 input, not 512x512.
+  const cnn::detect::Letterbox lb = cnn::detect::Letterbox::fit_rectangle(
+      image.width, image.height, model.spec().detect_size(), 32);
+  const cnn::data::AugmentedSample in = cnn::data::letterbox(image, {}, lb);
+  const int w = lb.input_width, h = lb.input_height;
+  std::vector<float> values(static_cast<size_t>(3) * w * h);
+  cnn::data::image_to_chw(in.image.pixels.data(), w, h, values.data());
+  const cnn::Tensor x = cnn::Tensor::from_vector(values, {1, 3, h, w}).to(device);
   return postprocess(model.forward_levels(x), model.spec(), {in.transform},
                      {{image.width, image.height}}, options)
       .front();

@@ -47,7 +47,9 @@ DatasetDetections detect_dataset(MaskDetectorNet& model, const cnn::data::Detect
                                  cnn::Device device, float report_threshold,
                                  const std::string& progress_label = "");
 
-// One photo: letterboxed as in training, run, decoded. The model must be on `device`.
+// One photo: letterboxed with its longer side at spec().detect_size() into the smallest input of
+// multiples of 32 (YOLOv5's rectangular inference; eval batches photos of every shape and uses
+// the square), run, decoded. The model must be on `device`.
 std::vector<cnn::detect::Detection> detect_image(MaskDetectorNet& model,
                                                  const cnn::data::RgbImage& image,
                                                  cnn::Device device,

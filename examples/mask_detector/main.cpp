@@ -20,8 +20,11 @@ int main(int argc, char** argv) {
                 "splits/train.txt and splits/val.txt when present (default: synthetic scenes)");
   t->add_option("--epochs", train.epochs, "epochs (default: 30 with --data, 8 synthetic)");
   t->add_option("--batch", train.batch, "batch size")->capture_default_str();
-  t->add_option("--image-size", train.image_size, "square network input, a multiple of 32")
+  t->add_option("--image-size", train.image_size, "square training input, a multiple of 32")
       ->capture_default_str();
+  t->add_option("--inference-size", train.inference_size,
+                "square input of validation, eval, detect and video, a multiple of 32 "
+                "(default: 4/3 x --image-size, rounded down to a multiple of 32)");
   t->add_option("--from-pretrained", train.from_pretrained,
                 "backbone start: tiny-face (face-api's TinyFaceDetector) or none")
       ->capture_default_str();
@@ -52,6 +55,8 @@ int main(int argc, char** argv) {
   e->add_option("--out", eval.out, "run directory for metrics.json, figures and report.html");
   e->add_option("--threshold", eval.threshold, "score threshold of precision and recall")
       ->capture_default_str();
+  e->add_option("--image-size", eval.image_size,
+                "square network input, a multiple of 32 (default: the model's)");
   e->add_option("--device", eval.device, "auto, cpu or cuda")->capture_default_str();
   e->add_option("--batch", eval.batch, "batch size")->capture_default_str();
   e->add_flag("--strict", eval.strict, "fail instead of skipping a bad annotation or image");
@@ -64,6 +69,8 @@ int main(int argc, char** argv) {
   d->add_option("--out", detect.out, "folder for annotated images and detections.json");
   d->add_option("--threshold", detect.threshold, "minimum score of a reported face")
       ->capture_default_str();
+  d->add_option("--image-size", detect.image_size,
+                "square network input, a multiple of 32 (default: the model's)");
   d->add_option("--device", detect.device, "auto, cpu or cuda")->capture_default_str();
   d->add_option("images", detect.images, "image files")->required();
 
@@ -79,6 +86,8 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   v->add_option("--max-frames", video.max_frames, "stop after this many frames (0: all)")
       ->capture_default_str();
+  v->add_option("--image-size", video.image_size,
+                "square network input, a multiple of 32 (default: the model's)");
   v->add_option("--device", video.device, "auto, cpu or cuda")->capture_default_str();
   v->add_flag("--quiet", video.quiet, "no progress output");
 

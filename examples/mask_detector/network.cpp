@@ -2,6 +2,7 @@
 #include "network.h"
 
 #include <cmath>
+#include <fstream>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -11,6 +12,9 @@
 #include "cnn/models/tiny_face_detector.h"
 #include "cnn/ops.h"
 #include "cnn/serialize/safetensors.h"
+#include "common/cli_checks.h"
+#include "common/model_file.h"
+#include "common/run_dir.h"
 
 namespace mask_detector {
 namespace {
@@ -30,6 +34,7 @@ cnn::Tensor leaky(const cnn::Tensor& x) {
 cnn::detect::YoloConfig DetectorSpec::yolo_config() const {
   cnn::detect::YoloConfig c;
   c.num_classes = static_cast<int>(classes.size());
+  c.xy_scale = xy_scale;
   for (int l = 0; l < kLevels; ++l) {
     c.levels.push_back({kStrides[l], l < static_cast<int>(anchors.size())
                                          ? anchors[l]
@@ -40,8 +45,9 @@ cnn::detect::YoloConfig DetectorSpec::yolo_config() const {
 
 std::string DetectorSpec::describe() const {
   std::ostringstream s;
-  s << "TinyFace-FPN(" << image_size << " px, neck " << neck_channels << ", " << classes.size()
-    << " classes, anchors";
+  s << "TinyFace-FPN(" << image_size << " px";
+  if (detect_size() != image_size) s << ", detects at " << detect_size() << " px";
+  s << ", neck " << neck_channels << ", " << classes.size() << " classes, anchors";
   for (size_t l = 0; l < anchors.size(); ++l) s << (l ? "+" : " ") << anchors[l].size();
   s << ")";
   return s.str();
@@ -52,9 +58,16 @@ void DetectorSpec::validate() const {
     throw InputError("--image-size must be a positive multiple of 32, got " +
                      std::to_string(image_size));
   }
+  if (inference_size != 0 && (inference_size < 32 || inference_size % 32 != 0)) {
+    throw InputError("the inference size must be a positive multiple of 32, got " +
+                     std::to_string(inference_size));
+  }
   if (neck_channels < 1) throw InputError("the neck width must be positive");
   if (classes.empty()) throw InputError("the detector needs at least one class");
   if (anchors.size() != kLevels) throw InputError("the detector needs anchors for 3 levels");
+  if (!(xy_scale >= 1.f && xy_scale <= 16.f)) {
+    throw InputError("the detector's xy_scale must be in [1, 16], got " + std::to_string(xy_scale));
+  }
   for (const auto& level : anchors) {
     if (level.empty()) throw InputError("every detector level needs at least one anchor");
     for (const cnn::detect::Anchor& a : level) {
@@ -112,11 +125,18 @@ MaskDetectorNet::MaskDetectorNet(const DetectorSpec& spec, cnn::Generator* gen) 
   }
 }
 
+void MaskDetectorNet::set_inference_size(int size) {
+  DetectorSpec changed = spec_;
+  changed.inference_size = size;
+  changed.validate();
+  spec_ = changed;
+}
+
 std::vector<cnn::Tensor> MaskDetectorNet::forward_levels(const cnn::Tensor& x) {
-  const int64_t s = spec_.image_size;
-  cnn::check(x.dim() == 4 && x.size(1) == 3 && x.size(2) == s && x.size(3) == s,
-             "MaskDetectorNet: input " + cnn::shape_str(x.shape()) + " must be [N,3," +
-                 std::to_string(s) + "," + std::to_string(s) + "]");
+  cnn::check(x.dim() == 4 && x.size(1) == 3 && x.size(2) >= 32 && x.size(2) % 32 == 0 &&
+                 x.size(3) >= 32 && x.size(3) % 32 == 0,
+             "MaskDetectorNet: input " + cnn::shape_str(x.shape()) +
+                 " must be [N,3,H,W] with H and W positive multiples of 32");
   cnn::Tensor out = cnn::max_pool2d_same(leaky((*conv0_)(x)), 2, 2);
   cnn::Tensor features[kLevels];
   for (int i = 0; i < 5; ++i) {
@@ -203,71 +223,92 @@ std::vector<std::vector<cnn::detect::Anchor>> anchors_for_levels(
   return levels;
 }
 
-void save_model(const std::string& path, const MaskDetectorNet& model) {
-  const DetectorSpec& spec = model.spec();
+nlohmann::json anchors_to_json(const std::vector<std::vector<cnn::detect::Anchor>>& levels) {
   nlohmann::json anchors = nlohmann::json::array();
-  for (const auto& level : spec.anchors) {
+  for (const auto& level : levels) {
     nlohmann::json l = nlohmann::json::array();
-    for (const cnn::detect::Anchor& a : level) l.push_back({a.w, a.h});
+    for (const cnn::detect::Anchor& a : level) {
+      l.push_back({example_common::shortest_decimal(a.w), example_common::shortest_decimal(a.h)});
+    }
     anchors.push_back(l);
   }
+  return anchors;
+}
+
+std::vector<std::vector<cnn::detect::Anchor>> anchors_from_json(const nlohmann::json& j) {
+  std::vector<std::vector<cnn::detect::Anchor>> levels;
+  for (const auto& level : j) {
+    std::vector<cnn::detect::Anchor> l;
+    for (const auto& a : level) l.push_back({a.at(0).get<float>(), a.at(1).get<float>()});
+    levels.push_back(l);
+  }
+  return levels;
+}
+
+void write_anchors_file(const std::string& path,
+                        const std::vector<std::vector<cnn::detect::Anchor>>& anchors) {
+  example_common::write_json_file(path, anchors_to_json(anchors));
+}
+
+std::vector<std::vector<cnn::detect::Anchor>> read_anchors_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw InputError("cannot read the anchors file " + path);
+  try {
+    return anchors_from_json(nlohmann::json::parse(in));
+  } catch (const std::exception& e) {
+    throw InputError("the anchors file " + path + " is malformed: " + e.what());
+  }
+}
+
+void save_model(const std::string& path, const MaskDetectorNet& model) {
+  const DetectorSpec& spec = model.spec();
+  const nlohmann::json anchors = anchors_to_json(spec.anchors);
   cnn::serialize::Metadata meta;
   meta["format"] = kFormat;
   meta["network"] = spec.describe();
   meta["image_size"] = std::to_string(spec.image_size);
+  meta["inference_size"] = std::to_string(spec.detect_size());
   meta["neck_channels"] = std::to_string(spec.neck_channels);
   meta["classes"] = nlohmann::json(spec.classes).dump();
   meta["strides"] = nlohmann::json(std::vector<int>(kStrides, kStrides + kLevels)).dump();
   meta["anchors"] = anchors.dump();
+  meta["xy_scale"] = nlohmann::json(example_common::shortest_decimal(spec.xy_scale)).dump();
   meta["input"] =
-      "RGB in [0,1], NCHW, letterboxed to image_size x image_size (centred, fill 114/255)";
+      "RGB in [0,1], NCHW, letterboxed to inference_size x inference_size (centred, fill 114/255); "
+      "trained at image_size";
   cnn::serialize::save_safetensors(path, model.state_dict(), meta);
 }
 
-LoadedModel load_model(const std::string& path) {
-  cnn::serialize::SafetensorsContents contents;
-  try {
-    contents = cnn::serialize::load_safetensors(path);
-  } catch (const std::exception& e) {
-    throw InputError(std::string("cannot load model: ") + e.what());
-  }
-  const auto& meta = contents.metadata;
-  auto field = [&](const char* key) {
-    const auto it = meta.find(key);
-    if (it == meta.end()) {
-      throw InputError("model file '" + path + "' has no '" + key +
-                       "' metadata; expected a model.safetensors written by mask-detector train");
-    }
-    return it->second;
-  };
-  LoadedModel m;
-  try {
-    if (field("format") != kFormat) {
-      throw InputError("model file '" + path + "' has format '" + field("format") + "', expected " +
-                       kFormat);
-    }
-    m.spec.image_size = std::stoi(field("image_size"));
-    m.spec.neck_channels = std::stoi(field("neck_channels"));
-    m.spec.classes = nlohmann::json::parse(field("classes")).get<std::vector<std::string>>();
+void check_inference_size_flag(example_common::ValueChecks& checks, int image_size) {
+  checks.require(
+      image_size == 0 || (image_size >= 32 && image_size % 32 == 0),
+      "--image-size must be a positive multiple of 32, got " + std::to_string(image_size));
+}
+
+LoadedModel load_model(const std::string& path, int inference_size) {
+  const example_common::ModelFile file(path, kFormat, "mask-detector train");
+  LoadedModel m = file.parse([&] {
+    LoadedModel m;
+    m.spec.image_size = std::stoi(file.field("image_size"));
+    m.spec.neck_channels = std::stoi(file.field("neck_channels"));
+    m.spec.classes = nlohmann::json::parse(file.field("classes")).get<std::vector<std::string>>();
     const std::vector<int> strides =
-        nlohmann::json::parse(field("strides")).get<std::vector<int>>();
+        nlohmann::json::parse(file.field("strides")).get<std::vector<int>>();
     if (strides != std::vector<int>(kStrides, kStrides + kLevels)) {
-      throw InputError("model file '" + path + "' has strides " + field("strides") +
+      throw InputError("model file '" + path + "' has strides " + file.field("strides") +
                        "; this program builds 8, 16, 32");
     }
-    for (const auto& level : nlohmann::json::parse(field("anchors"))) {
-      std::vector<cnn::detect::Anchor> l;
-      for (const auto& a : level) l.push_back({a.at(0).get<float>(), a.at(1).get<float>()});
-      m.spec.anchors.push_back(l);
-    }
+    m.spec.anchors = anchors_from_json(nlohmann::json::parse(file.field("anchors")));
+    // Absent in files written before neighbour-cell training: those decode with c = 1.
+    if (file.has("xy_scale")) m.spec.xy_scale = std::stof(file.field("xy_scale"));
+    // Absent in files written before: those detected at their training size.
+    if (file.has("inference_size")) m.spec.inference_size = std::stoi(file.field("inference_size"));
+    if (inference_size > 0) m.spec.inference_size = inference_size;
     m.spec.validate();
     m.network = std::make_shared<MaskDetectorNet>(m.spec, nullptr);
-    m.network->load_state_dict(contents.tensors, /*strict=*/true);
-  } catch (const InputError&) {
-    throw;
-  } catch (const std::exception& e) {
-    throw InputError("model file '" + path + "' is malformed: " + e.what());
-  }
+    m.network->load_state_dict(file.contents().tensors, /*strict=*/true);
+    return m;
+  });
   m.network->eval();
   return m;
 }

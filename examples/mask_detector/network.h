@@ -22,17 +22,20 @@
 //   - The backbone keeps its parameter names (conv0.weight, conv1.depthwise.weight, ...), so
 //     the pretrained weights load by name; --from-pretrained none trains it from scratch.
 //
-// A model file is safetensors with the class names, input size, strides and anchors in its
-// metadata, so eval/detect/video rebuild the exact network from the file alone.
+// A model file is safetensors with the class names, input size, strides, anchors and xy_scale in
+// its metadata, so eval/detect/video rebuild the exact network from the file alone.
 #pragma once
 
 #include <memory>
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "cnn/detect/yolo.h"
 #include "cnn/nn/conv2d.h"
 #include "cnn/nn/module.h"
+#include "common/cli_checks.h"
 #include "common/exit_codes.h"
 
 namespace cnn {
@@ -47,17 +50,25 @@ inline constexpr int kLevels = 3;
 inline constexpr int kStrides[kLevels] = {8, 16, 32};
 
 struct DetectorSpec {
-  int image_size = 416;  // square input, a multiple of 32
+  int image_size = 416;  // square training input, a multiple of 32 (the anchors are for it)
+  // Square input of eval/detect/video and of the validation during training, a multiple of 32;
+  // 0 = image_size. Larger than image_size pays on small faces (train small, detect large:
+  // the network is convolutional and trained with zoom augmentation).
+  int inference_size = 0;
+  int detect_size() const { return inference_size > 0 ? inference_size : image_size; }
   int neck_channels = 96;
   std::vector<std::string> classes;
   // kLevels lists of anchors (network-input pixels), level l at stride kStrides[l].
   std::vector<std::vector<cnn::detect::Anchor>> anchors;
+  // c of cnn/detect/yolo.h's centre decoding: 2 lets neighbouring cells predict a face (what
+  // train uses); model files written before this field existed are 1.
+  float xy_scale = 1.f;
 
   cnn::detect::YoloConfig yolo_config() const;
-  // "TinyFace-FPN(416 px, neck 96, 3 classes, 3x3 anchors)"
+  // "TinyFace-FPN(416 px, detects at 512 px, neck 96, 3 classes, anchors 3+3+3)"
   std::string describe() const;
-  // Throws InputError for a size that is not a positive multiple of 32, no class, or a level
-  // without anchors.
+  // Throws InputError for a size (either) that is not a positive multiple of 32, no class, a level
+  // without anchors, or an xy_scale outside [1, 16].
   void validate() const;
 };
 
@@ -65,7 +76,9 @@ class MaskDetectorNet : public cnn::nn::Module {
  public:
   MaskDetectorNet(const DetectorSpec& spec, cnn::Generator* gen);
 
-  // x [N, 3, S, S] -> the three head outputs, strides 8, 16, 32: [N, A_l*(5+K), S/s, S/s].
+  // x [N, 3, H, W], H and W positive multiples of 32 (image_size square in training,
+  // detect_size() square in eval, a detect_size() rectangle in detect/video) -> the three head
+  // outputs, strides 8, 16, 32: [N, A_l*(5+K), H/s, W/s].
   std::vector<cnn::Tensor> forward_levels(const cnn::Tensor& x);
   // The three levels flattened and concatenated: [N, A*(5+K), sum of S/s * S/s] (requires the
   // same anchor count on every level). forward_levels is what training and decoding use.
@@ -81,6 +94,8 @@ class MaskDetectorNet : public cnn::nn::Module {
   std::vector<cnn::Tensor> backbone_parameters(int last) const;
 
   const DetectorSpec& spec() const { return spec_; }
+  // Changes the inference input side (eval/detect/video --image-size); validated like the spec.
+  void set_inference_size(int size);
 
  private:
   struct Separable {
@@ -102,6 +117,15 @@ class MaskDetectorNet : public cnn::nn::Module {
 std::vector<std::vector<cnn::detect::Anchor>> anchors_for_levels(
     const std::vector<cnn::detect::BoxSize>& sizes, uint64_t seed);
 
+// Anchors per level as JSON [[[w, h], ...], ...] (shortest decimals, exact round trip), and as
+// a file (the run directory's anchors.json, which --resume reads back). read_anchors_file
+// throws InputError naming the file when it is missing or malformed.
+nlohmann::json anchors_to_json(const std::vector<std::vector<cnn::detect::Anchor>>& anchors);
+std::vector<std::vector<cnn::detect::Anchor>> anchors_from_json(const nlohmann::json& j);
+void write_anchors_file(const std::string& path,
+                        const std::vector<std::vector<cnn::detect::Anchor>>& anchors);
+std::vector<std::vector<cnn::detect::Anchor>> read_anchors_file(const std::string& path);
+
 void save_model(const std::string& path, const MaskDetectorNet& model);
 
 struct LoadedModel {
@@ -109,6 +133,11 @@ struct LoadedModel {
   DetectorSpec spec;
 };
 // Throws InputError naming the file for anything malformed (format, metadata, shapes).
-LoadedModel load_model(const std::string& path);
+// inference_size > 0 replaces the file's inference size (eval/detect/video --image-size).
+LoadedModel load_model(const std::string& path, int inference_size = 0);
+
+// The check of an --image-size flag of eval/detect/video: 0 (the model's) or a positive
+// multiple of 32.
+void check_inference_size_flag(example_common::ValueChecks& checks, int image_size);
 
 }  // namespace mask_detector

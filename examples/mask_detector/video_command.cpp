@@ -48,6 +48,7 @@ int run_video(const VideoOptions& o) {
   checks.require(o.threshold > 0 && o.threshold < 1,
                  "--threshold must lie in (0, 1), got " + std::to_string(o.threshold));
   checks.at_least("--max-frames", o.max_frames, 0);
+  check_inference_size_flag(checks, o.image_size);
   checks.require(!o.out.empty(), "--out is required (an .mp4 file)");
   checks.throw_if_failed();
   if (find_on_path("ffmpeg").empty() || find_on_path("ffprobe").empty()) {
@@ -60,7 +61,7 @@ int run_video(const VideoOptions& o) {
   example_common::check_output_directory(out_parent.string(), "--out");
   const std::string json_path =
       o.json.empty() ? fs::path(o.out).replace_extension(".jsonl").string() : o.json;
-  LoadedModel model = load_model(o.model);
+  LoadedModel model = load_model(o.model, o.image_size);
   model.network->to(device);
   const VideoInfo info = probe_video(o.in);
   const double fps = info.fps > 0 ? info.fps : 25.0;

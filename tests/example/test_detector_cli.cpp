@@ -263,15 +263,16 @@ TEST_CASE("baseline: stock face detector + a classifier, scored like eval", "[ex
   const auto t = test_support::RunningProgram(
                      MASK_CLASSIFIER_BINARY,
                      "train --quiet --device cpu --image-size 32 --channels 4,8,8 --hidden 16 "
-                     "--synthetic-count 120 --val 40 --epochs 1 --out " + q(cls))
+                     "--synthetic-count 120 --val 40 --epochs 1 --out " +
+                         q(cls))
                      .finish();
   REQUIRE(t.exit_code == 0);
   const fs::path yolo = make_yolo_folder(6);
   const fs::path out = kTmp / "baseline";
   fs::remove_all(out);
-  const auto r = run_mask_detector("baseline --quiet --device cpu --split all --classifier " +
-                                   q(cls / "model.safetensors") + " --data " + q(yolo) +
-                                   " --out " + q(out));
+  const auto r =
+      run_mask_detector("baseline --quiet --device cpu --split all --classifier " +
+                        q(cls / "model.safetensors") + " --data " + q(yolo) + " --out " + q(out));
   INFO(r.output);
   REQUIRE(r.exit_code == 0);
   CHECK(r.output.find("face detector recall") != std::string::npos);
@@ -284,8 +285,9 @@ TEST_CASE("baseline: stock face detector + a classifier, scored like eval", "[ex
   }
   CHECK(total == b["metrics"]["ground_truths"].get<int>());
   // A detector model is not a classifier model: refused, named.
-  const auto wrong = run_mask_detector("baseline --device cpu --classifier " +
-                                       q(trained_run() / "model.safetensors") + " --data " + q(yolo));
+  const auto wrong =
+      run_mask_detector("baseline --device cpu --classifier " +
+                        q(trained_run() / "model.safetensors") + " --data " + q(yolo));
   CHECK(wrong.exit_code == 2);
   CHECK(wrong.output.find("mask-classifier/1") != std::string::npos);
 }
@@ -304,6 +306,9 @@ TEST_CASE("detector: bad flags are named, before any data is read", "[example][d
        "cannot resume from '/no/such/checkpoint.safetensors'"},
       {"detect --model /no/such/model.safetensors x.png", "cannot load model"},
       {"detect --threshold 1.5 --model m x.png", "--threshold must lie in (0, 1)"},
+      {"train --inference-size 500", "--inference-size must be a positive multiple of 32"},
+      {"detect --image-size 100 --model m x.png", "--image-size must be a positive multiple of 32"},
+      {"eval --image-size -32 --model m --data d", "--image-size must be a positive multiple"},
       {"frobnicate", "frobnicate"},
   };
   for (const Case& c : cases) {

@@ -54,7 +54,14 @@ TEST_CASE("detector: three levels at strides 8, 16, 32 with A*(5+K) channels",
   const std::vector<float> bias = net.named_parameters().back().second.to_vector();
   CHECK(1 / (1 + std::exp(-bias[4])) == Approx(0.01f));
   CHECK(bias[0] == 0.f);
-  CHECK_THROWS(net.forward_levels(cnn::Tensor::zeros({1, 3, 64, 64})));
+  // Any multiple of 32 runs (inference may be larger than training); others are refused.
+  CHECK(net.forward_levels(cnn::Tensor::zeros({1, 3, 64, 64}))[0].shape() ==
+        cnn::Shape{1, 24, 8, 8});
+  // Rectangles too (detect's input): the grids follow each side.
+  CHECK(net.forward_levels(cnn::Tensor::zeros({1, 3, 64, 96}))[2].shape() ==
+        cnn::Shape{1, 24, 2, 3});
+  CHECK_THROWS(net.forward_levels(cnn::Tensor::zeros({1, 3, 64, 80})));
+  CHECK_THROWS(net.forward_levels(cnn::Tensor::zeros({1, 3, 80, 80})));
 }
 
 TEST_CASE("detector: spec checks name the problem", "[example][detector]") {
@@ -67,12 +74,21 @@ TEST_CASE("detector: spec checks name the problem", "[example][detector]") {
   spec = small_spec();
   spec.classes.clear();
   CHECK_THROWS(spec.validate());
+  spec = small_spec();
+  spec.inference_size = 100;
+  CHECK_THROWS_WITH(spec.validate(), Catch::Contains("inference size"));
+  spec = small_spec();
+  spec.xy_scale = 0.f;
+  CHECK_THROWS_WITH(spec.validate(), Catch::Contains("xy_scale"));
 }
 
 TEST_CASE("detector: model file round trip keeps spec, anchors and outputs",
           "[example][detector]") {
   cnn::Generator gen(2);
-  MaskDetectorNet net(small_spec(), &gen);
+  DetectorSpec spec = small_spec();
+  spec.xy_scale = 2.f;
+  spec.inference_size = 96;
+  MaskDetectorNet net(spec, &gen);
   const fs::path dir = fs::temp_directory_path() / "libcnn_detector_units";
   fs::create_directories(dir);
   const std::string path = (dir / "model.safetensors").string();
@@ -83,9 +99,26 @@ TEST_CASE("detector: model file round trip keeps spec, anchors and outputs",
   REQUIRE(loaded.spec.anchors.size() == 3);
   CHECK(loaded.spec.anchors[1][2].w == 30.f);
   CHECK(loaded.spec.anchors[1][2].h == 34.f);
+  CHECK(loaded.spec.xy_scale == 2.f);
+  CHECK(loaded.spec.detect_size() == 96);
+  CHECK(loaded.network->spec().detect_size() == 96);
+  // --image-size of eval/detect/video replaces it; a bad one is refused.
+  CHECK(load_model(path, 128).network->spec().detect_size() == 128);
+  CHECK_THROWS_WITH(load_model(path, 100), Catch::Contains("multiple of 32"));
+  CHECK(loaded.spec.yolo_config().xy_scale == 2.f);
   const cnn::Tensor x = cnn::Tensor::randn({1, 3, 64, 64}, cnn::Device::cpu(), &gen);
   net.eval();
   CHECK(loaded.network->forward(x).to_vector() == net.forward(x).to_vector());
+  // A file from before xy_scale was stored decodes as it was trained: c = 1.
+  {
+    auto contents = cnn::serialize::load_safetensors(path);
+    contents.metadata.erase("xy_scale");
+    contents.metadata.erase("inference_size");
+    const std::string legacy = (dir / "legacy.safetensors").string();
+    cnn::serialize::save_safetensors(legacy, contents.tensors, contents.metadata);
+    CHECK(load_model(legacy).spec.xy_scale == 1.f);
+    CHECK(load_model(legacy).spec.detect_size() == 64);  // detected at the training size
+  }
   // A classifier file or garbage is rejected with the file named.
   std::ofstream(dir / "bad.safetensors") << "not a model";
   CHECK_THROWS_WITH(load_model((dir / "bad.safetensors").string()),
