@@ -25,6 +25,16 @@ Usage (Debian python3-torch):
     /usr/bin/python3 bench/pytorch_compare.py --data ../shared/data/facemask --epochs 10 \
         --split runs/real/metrics.json
     /usr/bin/python3 bench/pytorch_compare.py --data DIR --limit 64 --epochs 1   # smoke test
+
+The Adam/augmentation side-by-side of README's recipe notes (`mask-classifier train --optimizer adam
+--lr 1e-4 --augment [--shift 0]`):
+    /usr/bin/python3 bench/pytorch_compare.py --data ../shared/data/facemask --epochs 6 \
+        --split runs/adam/metrics.json --optimizer adam --lr 1e-4 --augment flip \
+        --eval-folder runs/crops
+`--augment flip` is torchvision's RandomHorizontalFlip; `flip-shift` is libcnn's --augment (flip,
+then an integer shift of up to 8% of the side on each axis, edges replicated). `--eval-folder`
+reports the trained network's accuracy and balanced accuracy on another ImageFolder (e.g. the
+cross-source crops of `mask-classifier crops`).
 """
 import argparse
 import json
@@ -128,6 +138,31 @@ def split_from_metrics(metrics_path, paths):
     return np.flatnonzero(~mask), val
 
 
+def augment_batch(xb, mode, gen, max_shift=0.08):
+    """libcnn's augmentation on a float NCHW batch (cnn/data/augment.cpp), drawn from `gen`."""
+    if mode == "none":
+        return xb
+    n, _, h, w = xb.shape
+    flip = torch.rand(n, generator=gen) < 0.5
+    xb = torch.where(flip[:, None, None, None], xb.flip(3), xb)
+    if mode == "flip":
+        return xb
+    max_dx, max_dy = round(max_shift * w), round(max_shift * h)
+    out = torch.empty_like(xb)
+    for i in range(n):
+        dx = int(torch.randint(-max_dx, max_dx + 1, (1,), generator=gen))
+        dy = int(torch.randint(-max_dy, max_dy + 1, (1,), generator=gen))
+        ys = (torch.arange(h) + dy).clamp(0, h - 1)
+        xs = (torch.arange(w) + dx).clamp(0, w - 1)
+        out[i] = xb[i][:, ys][:, :, xs]
+    return out
+
+
+def balanced(confusion):
+    recalls = [row[i] / max(1, sum(row)) for i, row in enumerate(confusion)]
+    return sum(recalls) / len(recalls)
+
+
 def mask_detection_net(size):
     side = size // 2 // 2
     return nn.Sequential(
@@ -144,6 +179,12 @@ def main():
     p.add_argument("--batch", type=int, default=64)
     p.add_argument("--lr", type=float, default=1e-3)
     p.add_argument("--momentum", type=float, default=0.9)
+    p.add_argument("--optimizer", choices=["sgd", "adam"], default="sgd",
+                   help="sgd (with --momentum) or adam (torch.optim.Adam, default betas and eps)")
+    p.add_argument("--augment", choices=["none", "flip", "flip-shift"], default="none",
+                   help="training augmentation: none, horizontal flips, or libcnn's flips+shifts")
+    p.add_argument("--eval-folder", metavar="DIR",
+                   help="after training, report accuracy on this ImageFolder too (same classes)")
     p.add_argument("--val", default="1000", help="count (1000) or fraction (0.2)")
     p.add_argument("--split", metavar="METRICS_JSON",
                    help="use the validation files of a libcnn run (its RUN_DIR/metrics.json) "
@@ -170,7 +211,11 @@ def main():
                                             a.seed)
     device = torch.device(a.device)
     model = mask_detection_net(a.image_size).to(device)
-    opt = torch.optim.SGD(model.parameters(), lr=a.lr, momentum=a.momentum)
+    if a.optimizer == "adam":
+        opt = torch.optim.Adam(model.parameters(), lr=a.lr)
+    else:
+        opt = torch.optim.SGD(model.parameters(), lr=a.lr, momentum=a.momentum)
+    aug_gen = torch.Generator().manual_seed(a.seed + 1)
     loss_fn = nn.CrossEntropyLoss()
     blas = blas_library()
     if "openblas" not in blas and "blis" not in blas and "mkl" not in blas:
@@ -191,6 +236,7 @@ def main():
         t_start, loss_sum = time.time(), 0.0
         for s in range(0, len(order), a.batch):
             xb, yb = batch(order[s:s + a.batch])
+            xb = augment_batch(xb, a.augment, aug_gen)
             loss = loss_fn(model(xb), yb)
             opt.zero_grad()
             loss.backward()
@@ -224,7 +270,25 @@ def main():
                "train_size": int(len(train_ix)), "val_size": int(len(val_ix)),
                "skipped_files": skipped, "threads": a.threads, "blas": blas,
                "split": a.split or f"drawn here (--val {a.val}, seed {a.seed})",
+               "optimizer": a.optimizer, "lr": a.lr, "augment": a.augment,
                "val_files": [paths[i] for i in val_ix]}
+    if a.eval_folder:
+        e_classes, ex, ey, _, _ = load_folder(a.eval_folder, a.image_size, 0)
+        if e_classes != classes:
+            sys.exit(f"error: {a.eval_folder} has classes {e_classes}, the training data {classes}")
+        confusion_e = np.zeros((len(classes), len(classes)), dtype=np.int64)
+        model.eval()
+        with torch.no_grad():
+            for s in range(0, len(ey), a.batch):
+                pred = model(ex[s:s + a.batch].float().div_(255.0).to(device)).argmax(1)
+                for t, q in zip(ey[s:s + a.batch].tolist(), pred.tolist()):
+                    confusion_e[t][q] += 1
+        acc = np.trace(confusion_e) / max(1, confusion_e.sum())
+        summary["eval_folder"] = {"path": a.eval_folder, "accuracy": float(acc),
+                                  "balanced_accuracy": balanced(confusion_e.tolist()),
+                                  "confusion_matrix": confusion_e.tolist()}
+        print(f"pytorch on {a.eval_folder}: accuracy {100 * acc:.2f}%  balanced accuracy "
+              f"{100 * balanced(confusion_e.tolist()):.2f}%  confusion {confusion_e.tolist()}")
     print(f"pytorch: val_accuracy {summary['val_accuracy']:.4f} train_images_per_second "
           f"{summary['train_images_per_second']:.1f} confusion {summary['confusion_matrix']}")
     print(json.dumps(summary))

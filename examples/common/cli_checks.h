@@ -20,6 +20,8 @@ class ValueChecks {
   void number_at_least(const std::string& flag, double value, double minimum);
   // "--threshold must lie in (0, 1), got 1.5" (NaN fails)
   void open_interval(const std::string& flag, double value, double low, double high);
+  // "--shift must lie in [0, 0.5), got 0.6" (NaN fails)
+  void half_open_interval(const std::string& flag, double value, double low, double high);
   // Any other condition with its own message.
   void require(bool ok, const std::string& message);
 

@@ -30,6 +30,7 @@ struct TrainOptions {
   std::string out = "runs/mask-classifier";
   std::string resume;
   bool augment = false;
+  float shift = 0.08f;  // with augment: largest random shift, fraction of the side (0: flips only)
   bool strict = false;
   size_t synthetic_count = kDefaultSyntheticCount;
   NetworkSpec network;

@@ -160,8 +160,10 @@ int run_crops(const CropsOptions& o) {
         throw InputError("two annotations name the same image stem '" + stem + "' (" +
                          clash->second + " and " + sample.annotation_path + ")");
       }
-      const example_common::PixelRect r = example_common::crop_rect(b.box, o.margin, sample.width, sample.height);
-      if (!cnn::data::write_png((fs::path(o.out) / file).string(), example_common::cut(decoded.image, r))) {
+      const example_common::PixelRect r =
+          example_common::crop_rect(b.box, o.margin, sample.width, sample.height);
+      if (!cnn::data::write_png((fs::path(o.out) / file).string(),
+                                example_common::cut(decoded.image, r))) {
         throw std::runtime_error("cannot write '" + (fs::path(o.out) / file).string() + "'");
       }
       ++wanted->second.written;

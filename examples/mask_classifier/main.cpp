@@ -35,6 +35,9 @@ int main(int argc, char** argv) {
   t->add_option("--resume", train.resume,
                 "checkpoint to resume from (RUN_DIR/checkpoint.safetensors)");
   t->add_flag("--augment", train.augment, "random horizontal flips and small shifts");
+  t->add_option("--shift", train.shift,
+                "with --augment: largest random shift, a fraction of the side (0: flips only)")
+      ->capture_default_str();
   t->add_flag("--strict", train.strict, "fail instead of skipping undecodable files");
   t->add_flag("--quiet", train.quiet, "no progress bars");
   t->add_option("--synthetic-count", train.synthetic_count,

@@ -122,6 +122,7 @@ int run_train(const TrainOptions& o) {
   checks.at_least("--batch", o.batch, 1);
   checks.greater_than("--lr", o.lr, 0.0);
   checks.number_at_least("--momentum", o.momentum, 0.0);
+  checks.half_open_interval("--shift", o.shift, 0, 0.5);
   checks.throw_if_failed();
   const cnn::Device device = select_device(o.device);
   const cnn::data::ValidationSize val_size = cnn::data::ValidationSize::parse(o.val);
@@ -190,6 +191,7 @@ int run_train(const TrainOptions& o) {
   lo.shuffle = true;
   lo.seed = o.seed;
   lo.augment = o.augment;
+  lo.augment_options.max_shift = o.shift;
   lo.device = device;
   cnn::data::DataLoader train_loader(ds, split.train, lo);
 
@@ -322,6 +324,7 @@ int run_train(const TrainOptions& o) {
                  {"optimizer", o.optimizer},
                  {"seed", o.seed},
                  {"augment", o.augment},
+                 {"shift", o.augment ? json(example_common::shortest_decimal(o.shift)) : json()},
                  {"val", o.val}};
   example_common::write_json_file((run_dir / "metrics.json").string(), j);
 

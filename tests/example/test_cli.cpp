@@ -453,6 +453,11 @@ TEST_CASE("each bad flag value gets its own message naming the flag", "[example]
   CHECK(one.output.find("error: --momentum must be at least 0, got -0.5\n") != std::string::npos);
   CHECK(one.output.find("--batch") == std::string::npos);
 
+  const auto shift = run_mask_classifier("train --quiet --augment --shift 0.6");
+  INFO(shift.output);
+  CHECK(shift.exit_code == 2);
+  CHECK(shift.output.find("error: --shift must lie in [0, 0.5), got 0.6") != std::string::npos);
+
   // eval checks its values before it opens the model file.
   const auto eval = run_mask_classifier("eval --batch 0 --model none.safetensors --data none");
   INFO(eval.output);

@@ -47,6 +47,8 @@ TEST_CASE("value checks name every bad flag on its own line", "[example][common]
   checks.open_interval("--threshold", 0.5, 0.0, 1.0);  // fine
   checks.open_interval("--iou", 1.0, 0.0, 1.0);        // the bounds are excluded
   checks.open_interval("--p", NAN, 0.0, 1.0);
+  checks.half_open_interval("--shift", 0.0, 0.0, 0.5);  // fine: the lower bound is included
+  checks.half_open_interval("--share", 0.5, 0.0, 0.5);
   REQUIRE(checks.failures() == std::vector<std::string>{
                                    "--batch must be at least 1, got 0",
                                    "--epochs must be at least 1, got -1",
@@ -54,6 +56,7 @@ TEST_CASE("value checks name every bad flag on its own line", "[example][common]
                                    "--scale must be greater than 0, got nan",
                                    "--iou must lie in (0, 1), got 1",
                                    "--p must lie in (0, 1), got nan",
+                                   "--share must lie in [0, 0.5), got 0.5",
                                });
   try {
     checks.throw_if_failed();
@@ -62,7 +65,8 @@ TEST_CASE("value checks name every bad flag on its own line", "[example][common]
     CHECK(std::string(e.what()) ==
           "--batch must be at least 1, got 0\n--epochs must be at least 1, got -1\n"
           "--lr must be greater than 0, got 0\n--scale must be greater than 0, got nan\n"
-          "--iou must lie in (0, 1), got 1\n--p must lie in (0, 1), got nan");
+          "--iou must lie in (0, 1), got 1\n--p must lie in (0, 1), got nan\n"
+          "--share must lie in [0, 0.5), got 0.5");
   }
   ValueChecks fine;
   fine.require(true, "never shown");
