@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <set>
+#include <tuple>
 
 #include "cnn/data/augment.h"
 #include "cnn/data/data_loader.h"
@@ -151,6 +152,42 @@ TEST_CASE("augmentation flips and shifts within bounds and is seeded", "[data][a
   }
   CHECK(saw_flip);
   CHECK(saw_identity);
+
+  // Flip + shift: every output is exactly one of the intended transforms - out(x, y) =
+  // src(clamp(flip(x) + dx), clamp(y + dy)) with |dx|, |dy| <= round(0.08 * side) = 2 at 25 px,
+  // edges replicated - and the draws cover every shift and both flips.
+  const int side = 25;
+  std::vector<uint8_t> noise(side * side * 3);
+  Rng fill_rng(123);
+  for (uint8_t& v : noise) v = static_cast<uint8_t>(fill_rng.below(256));
+  std::vector<uint8_t> shifted(noise.size()), want(noise.size());
+  std::set<std::tuple<bool, int, int>> seen;
+  for (uint64_t s = 0; s < 400; ++s) {
+    Rng rng(s);
+    augment_image(noise.data(), side, side, AugmentOptions{}, rng, shifted.data());
+    int matches = 0;
+    for (bool flip : {false, true}) {
+      for (int dy = -2; dy <= 2; ++dy) {
+        for (int dx = -2; dx <= 2; ++dx) {
+          for (int y = 0; y < side; ++y) {
+            for (int x = 0; x < side; ++x) {
+              const int sx = std::clamp((flip ? side - 1 - x : x) + dx, 0, side - 1);
+              const int sy = std::clamp(y + dy, 0, side - 1);
+              for (int c = 0; c < 3; ++c)
+                want[(y * side + x) * 3 + c] = noise[(sy * side + sx) * 3 + c];
+            }
+          }
+          if (want == shifted) {
+            ++matches;
+            seen.insert({flip, dx, dy});
+          }
+        }
+      }
+    }
+    REQUIRE(matches == 1);
+  }
+  CHECK(seen.size() == 2 * 5 * 5);
+
   // Same seed, same result.
   std::vector<uint8_t> a(src.size()), b(src.size());
   Rng r1(9), r2(9);
