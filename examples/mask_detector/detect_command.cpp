@@ -41,7 +41,7 @@ nlohmann::json detections_to_json(const std::vector<cnn::detect::Detection>& det
 int run_detect(const DetectOptions& o) {
   example_common::ValueChecks checks;
   checks.open_interval("--threshold", o.threshold, 0, 1);
-  check_inference_size_flag(checks, o.image_size);
+  check_input_size_flag(checks, "--image-size", o.image_size, /*zero_means_default=*/true);
   checks.throw_if_failed();
   const cnn::Device device = example_common::select_device(o.device);
   if (!o.out.empty()) example_common::check_output_directory(o.out);

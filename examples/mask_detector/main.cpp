@@ -56,7 +56,7 @@ int main(int argc, char** argv) {
   e->add_option("--threshold", eval.threshold, "score threshold of precision and recall")
       ->capture_default_str();
   e->add_option("--image-size", eval.image_size,
-                "square network input, a multiple of 32 (default: the model's)");
+                "network input side, a multiple of 32 (default: the model's)");
   e->add_option("--device", eval.device, "auto, cpu or cuda")->capture_default_str();
   e->add_option("--batch", eval.batch, "batch size")->capture_default_str();
   e->add_flag("--strict", eval.strict, "fail instead of skipping a bad annotation or image");
@@ -70,7 +70,7 @@ int main(int argc, char** argv) {
   d->add_option("--threshold", detect.threshold, "minimum score of a reported face")
       ->capture_default_str();
   d->add_option("--image-size", detect.image_size,
-                "square network input, a multiple of 32 (default: the model's)");
+                "network input side, a multiple of 32 (default: the model's)");
   d->add_option("--device", detect.device, "auto, cpu or cuda")->capture_default_str();
   d->add_option("images", detect.images, "image files")->required();
 
@@ -87,7 +87,7 @@ int main(int argc, char** argv) {
   v->add_option("--max-frames", video.max_frames, "stop after this many frames (0: all)")
       ->capture_default_str();
   v->add_option("--image-size", video.image_size,
-                "square network input, a multiple of 32 (default: the model's)");
+                "network input side, a multiple of 32 (default: the model's)");
   v->add_option("--device", video.device, "auto, cpu or cuda")->capture_default_str();
   v->add_flag("--quiet", video.quiet, "no progress output");
 

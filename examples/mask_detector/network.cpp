@@ -125,13 +125,6 @@ MaskDetectorNet::MaskDetectorNet(const DetectorSpec& spec, cnn::Generator* gen) 
   }
 }
 
-void MaskDetectorNet::set_inference_size(int size) {
-  DetectorSpec changed = spec_;
-  changed.inference_size = size;
-  changed.validate();
-  spec_ = changed;
-}
-
 std::vector<cnn::Tensor> MaskDetectorNet::forward_levels(const cnn::Tensor& x) {
   cnn::check(x.dim() == 4 && x.size(1) == 3 && x.size(2) >= 32 && x.size(2) % 32 == 0 &&
                  x.size(3) >= 32 && x.size(3) % 32 == 0,
@@ -274,15 +267,15 @@ void save_model(const std::string& path, const MaskDetectorNet& model) {
   meta["anchors"] = anchors.dump();
   meta["xy_scale"] = nlohmann::json(example_common::shortest_decimal(spec.xy_scale)).dump();
   meta["input"] =
-      "RGB in [0,1], NCHW, letterboxed to inference_size x inference_size (centred, fill 114/255); "
-      "trained at image_size";
+      "RGB in [0,1], NCHW, letterboxed (centred, fill 114/255) to inference_size square in eval, "
+      "its longer side at inference_size in detect/video; trained at image_size square";
   cnn::serialize::save_safetensors(path, model.state_dict(), meta);
 }
 
-void check_inference_size_flag(example_common::ValueChecks& checks, int image_size) {
-  checks.require(
-      image_size == 0 || (image_size >= 32 && image_size % 32 == 0),
-      "--image-size must be a positive multiple of 32, got " + std::to_string(image_size));
+void check_input_size_flag(example_common::ValueChecks& checks, const std::string& flag, int value,
+                           bool zero_means_default) {
+  checks.require((zero_means_default && value == 0) || (value >= 32 && value % 32 == 0),
+                 flag + " must be a positive multiple of 32, got " + std::to_string(value));
 }
 
 LoadedModel load_model(const std::string& path, int inference_size) {

@@ -51,8 +51,8 @@ inline constexpr int kStrides[kLevels] = {8, 16, 32};
 
 struct DetectorSpec {
   int image_size = 416;  // square training input, a multiple of 32 (the anchors are for it)
-  // Square input of eval/detect/video and of the validation during training, a multiple of 32;
-  // 0 = image_size. Larger than image_size pays on small faces (train small, detect large:
+  // Input side of eval (square), detect/video (the longer side of a rectangle) and of the
+  // validation during training, a multiple of 32; 0 = image_size.
   // the network is convolutional and trained with zoom augmentation).
   int inference_size = 0;
   int detect_size() const { return inference_size > 0 ? inference_size : image_size; }
@@ -94,8 +94,6 @@ class MaskDetectorNet : public cnn::nn::Module {
   std::vector<cnn::Tensor> backbone_parameters(int last) const;
 
   const DetectorSpec& spec() const { return spec_; }
-  // Changes the inference input side (eval/detect/video --image-size); validated like the spec.
-  void set_inference_size(int size);
 
  private:
   struct Separable {
@@ -136,8 +134,9 @@ struct LoadedModel {
 // inference_size > 0 replaces the file's inference size (eval/detect/video --image-size).
 LoadedModel load_model(const std::string& path, int inference_size = 0);
 
-// The check of an --image-size flag of eval/detect/video: 0 (the model's) or a positive
-// multiple of 32.
-void check_inference_size_flag(example_common::ValueChecks& checks, int image_size);
+// The check of an input-size flag (--image-size, --inference-size): a positive multiple of 32,
+// or 0 when zero_means_default (the model's or the recipe's size).
+void check_input_size_flag(example_common::ValueChecks& checks, const std::string& flag, int value,
+                           bool zero_means_default);
 
 }  // namespace mask_detector

@@ -198,12 +198,9 @@ int run_train(const TrainOptions& options) {
   checks.at_least("--freeze", o.freeze, -1);
   checks.require(o.freeze <= 5,
                  "--freeze must be at most 5 (conv0 .. conv4), got " + std::to_string(o.freeze));
-  checks.require(
-      o.image_size >= 32 && o.image_size % 32 == 0,
-      "--image-size must be a positive multiple of 32, got " + std::to_string(o.image_size));
-  checks.require(o.inference_size == 0 || (o.inference_size >= 32 && o.inference_size % 32 == 0),
-                 "--inference-size must be a positive multiple of 32, got " +
-                     std::to_string(o.inference_size));
+  check_input_size_flag(checks, "--image-size", o.image_size, /*zero_means_default=*/false);
+  check_input_size_flag(checks, "--inference-size", o.inference_size,
+                        /*zero_means_default=*/true);
   checks.require(o.from_pretrained == "tiny-face" || o.from_pretrained == "none",
                  "--from-pretrained must be tiny-face or none, got '" + o.from_pretrained + "'");
   checks.require(o.data.empty() || o.synthetic_count == kDefaultSyntheticCount,

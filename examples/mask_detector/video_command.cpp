@@ -48,7 +48,7 @@ int run_video(const VideoOptions& o) {
   checks.require(o.threshold > 0 && o.threshold < 1,
                  "--threshold must lie in (0, 1), got " + std::to_string(o.threshold));
   checks.at_least("--max-frames", o.max_frames, 0);
-  check_inference_size_flag(checks, o.image_size);
+  check_input_size_flag(checks, "--image-size", o.image_size, /*zero_means_default=*/true);
   checks.require(!o.out.empty(), "--out is required (an .mp4 file)");
   checks.throw_if_failed();
   if (find_on_path("ffmpeg").empty() || find_on_path("ffprobe").empty()) {
