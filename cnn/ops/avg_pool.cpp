@@ -56,12 +56,13 @@ Tensor avg_pool2d(const Tensor& x, int kernel, int stride, int padding, bool cou
 
 Tensor global_avg_pool2d(const Tensor& x) {
   kernels::AvgPool2dShape s = shape_of("global_avg_pool2d", x);
-  if (!s.valid() || s.H == 0) {
-    throw Error("global_avg_pool2d: input " + shape_str(x.shape()) + " is empty");
-  }
+  // The window first: validity is checked for the window actually used (a 1x1 plane is fine).
   s.kernel_h = s.H, s.kernel_w = s.W;
   s.stride_h = s.stride_w = 1;
   s.pad_h = s.pad_w = 0;
+  if (!s.valid()) {
+    throw Error("global_avg_pool2d: input " + shape_str(x.shape()) + " is empty");
+  }
   return avg_pool2d_shape("global_avg_pool2d", x, s);
 }
 

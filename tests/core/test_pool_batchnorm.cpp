@@ -106,6 +106,12 @@ TEST_CASE("avg_pool2d and global_avg_pool2d: hand-computed values", "[nn][pool_b
     nn::AdaptiveAvgPool2d gap(1);
     CHECK_THAT(gap.forward(x).to_vector(), Equals(std::vector<float>{2.5f, 25}));
     CHECK(gap.output_shape({3, 7, 13, 13}) == Shape{3, 7, 1, 1});
+    // A 1x1 or 1xW plane (a backbone's last map on a small input) is its own mean.
+    CHECK_THAT(global_avg_pool2d(Tensor::from_vector({4, 9}, {1, 2, 1, 1})).to_vector(),
+               Equals(std::vector<float>{4, 9}));
+    CHECK_THAT(global_avg_pool2d(Tensor::from_vector({1, 2, 6}, {1, 1, 1, 3})).to_vector(),
+               Equals(std::vector<float>{3}));
+    REQUIRE_THROWS_WITH(global_avg_pool2d(Tensor::zeros({1, 2, 0, 3})), Contains("empty"));
     REQUIRE_THROWS_WITH(nn::AdaptiveAvgPool2d(2), Contains("output_size=2") && Contains("only 1"));
   }
   SECTION("nn::AvgPool2d") {
