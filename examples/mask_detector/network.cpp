@@ -9,6 +9,7 @@
 
 #include "cnn/autograd.h"
 #include "cnn/error.h"
+#include "cnn/models/tiny_face_backbone.h"
 #include "cnn/models/tiny_face_detector.h"
 #include "cnn/ops.h"
 #include "cnn/serialize/safetensors.h"
@@ -162,30 +163,9 @@ cnn::Tensor MaskDetectorNet::forward(const cnn::Tensor& x) {
 }
 
 void MaskDetectorNet::load_pretrained_backbone(const std::string& model_dir) {
-  const auto stock = cnn::models::TinyFaceDetector::load(model_dir);
-  cnn::nn::NamedTensors backbone;
-  for (const auto& [name, t] : stock->named_parameters()) {
-    if (name.rfind("conv8.", 0) != 0) backbone.emplace_back(name, t.to(cnn::Device::cpu()));
-  }
-  // fold_input_mean: conv0(x - m) = conv0(x) - sum_{c,kh,kw} w[o,c,kh,kw] * m_c ('valid' conv).
-  for (auto& [name, t] : backbone) {
-    if (name != "conv0.bias") continue;
-    const cnn::Tensor* weight = nullptr;
-    for (const auto& [n2, t2] : backbone)
-      if (n2 == "conv0.weight") weight = &t2;
-    const std::vector<float> w = weight->to_vector();
-    std::vector<float> b = t.to_vector();
-    const float* mean = cnn::models::TinyFaceDetectorConfig::kMeanRgb;
-    for (size_t o = 0; o < b.size(); ++o) {
-      double shift = 0;
-      for (int c = 0; c < 3; ++c)
-        for (int k = 0; k < 9; ++k) shift += double(w[(o * 3 + c) * 9 + k]) * (mean[c] / 255.0);
-      b[o] = static_cast<float>(b[o] - shift);
-    }
-    t = cnn::Tensor::from_vector(b, t.shape());
-  }
+  // Same names as TinyFaceBackbone; the heads keep their initialisation.
   cnn::NoGradGuard no_grad;
-  load_state_dict(backbone, /*strict=*/false);
+  load_state_dict(cnn::models::tiny_face_backbone_weights(model_dir), /*strict=*/false);
 }
 
 std::vector<cnn::Tensor> MaskDetectorNet::backbone_parameters(int last) const {
