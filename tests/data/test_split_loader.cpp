@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <set>
 #include <tuple>
 
@@ -194,4 +195,89 @@ TEST_CASE("augmentation flips and shifts within bounds and is seeded", "[data][a
   augment_image(src.data(), w, h, AugmentOptions{}, r1, a.data());
   augment_image(src.data(), w, h, AugmentOptions{}, r2, b.data());
   CHECK(a == b);
+}
+
+TEST_CASE("shrink_and_enlarge: area average down, bilinear up", "[data][augment]") {
+  // 4x2 image, channel 0 = 10 * x + y; shrinking to 2x1 averages 2x2 blocks.
+  const int w = 4, h = 2;
+  std::vector<uint8_t> img(w * h * 3, 0);
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x) img[(y * w + x) * 3] = static_cast<uint8_t>(10 * x + y);
+  std::vector<uint8_t> out = img;
+  shrink_and_enlarge(out.data(), w, h, 2, 1);
+  // Small pixels: (0+1+10+11)/4 = 5.5 and (20+21+30+31)/4 = 25.5. Enlarged with half-pixel
+  // centres: x = 0 -> source -0.25 (clamped to 0) = 5.5; x = 1 -> 0.25: 5.5 + 0.25 * 20 = 10.5;
+  // x = 2 -> 0.75: 20.5; x = 3 -> 1.25 (clamped to 1): 25.5; rounded half away from zero.
+  const int want[4] = {6, 11, 21, 26};
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x) CHECK(int(out[(y * w + x) * 3]) == want[x]);
+  // Same size: unchanged.
+  std::vector<uint8_t> same = img;
+  shrink_and_enlarge(same.data(), w, h, w, h);
+  CHECK(same == img);
+  // A uniform image stays uniform at every size, including 1x1.
+  std::vector<uint8_t> flat(7 * 5 * 3, 77);
+  for (int s = 1; s <= 5; ++s) {
+    std::vector<uint8_t> f = flat;
+    shrink_and_enlarge(f.data(), 7, 5, s, s);
+    CHECK(f == flat);
+  }
+}
+
+TEST_CASE("colour_jitter: identity, brightness, contrast and saturation", "[data][augment]") {
+  std::vector<uint8_t> img = {200, 100, 50, 0, 40, 80};  // two pixels
+  std::vector<uint8_t> out = img;
+  colour_jitter(out.data(), 2, 1, 1.f, 1.f, 1.f);
+  CHECK(out == img);
+  out = img;
+  colour_jitter(out.data(), 2, 1, 0.5f, 1.f, 1.f);
+  CHECK(out == std::vector<uint8_t>{100, 50, 25, 0, 20, 40});
+  // Contrast 0: every channel becomes the image's mean grey (Rec. 601 luma, mean of the two).
+  out = img;
+  colour_jitter(out.data(), 2, 1, 1.f, 0.f, 1.f);
+  const double grey =
+      (0.299 * 200 + 0.587 * 100 + 0.114 * 50 + 0.299 * 0 + 0.587 * 40 + 0.114 * 80) / 2;
+  for (uint8_t v : out) CHECK(int(v) == int(std::lround(grey)));
+  // Saturation 0: each pixel becomes its own grey.
+  out = img;
+  colour_jitter(out.data(), 2, 1, 1.f, 1.f, 0.f);
+  const int g0 = int(std::lround(0.299 * 200 + 0.587 * 100 + 0.114 * 50));
+  const int g1 = int(std::lround(0.299 * 0 + 0.587 * 40 + 0.114 * 80));
+  CHECK(out == std::vector<uint8_t>{uint8_t(g0), uint8_t(g0), uint8_t(g0), uint8_t(g1), uint8_t(g1),
+                                    uint8_t(g1)});
+}
+
+TEST_CASE("the photometric steps draw only when on, and keep the geometric draw",
+          "[data][augment]") {
+  const int side = 20;
+  std::vector<uint8_t> noise(side * side * 3);
+  Rng fill_rng(5);
+  for (uint8_t& v : noise) v = static_cast<uint8_t>(fill_rng.below(256));
+  // Off (the defaults): the generator is left exactly where flips-and-shifts leave it.
+  AugmentOptions off;
+  off.low_resolution = 0;
+  off.colour = 0;
+  std::vector<uint8_t> a(noise.size()), b(noise.size());
+  Rng r1(3), r2(3);
+  augment_image(noise.data(), side, side, off, r1, a.data());
+  augment_image(noise.data(), side, side, AugmentOptions{}, r2, b.data());
+  CHECK(a == b);
+  CHECK(r1.next() == r2.next());
+  // Always-on low resolution: a blur of the geometric result, never the result itself on noise.
+  AugmentOptions low;
+  low.low_resolution = 1;
+  low.low_resolution_min_side = 4;
+  int changed = 0;
+  for (uint64_t s = 0; s < 20; ++s) {
+    Rng g(s), l(s);
+    augment_image(noise.data(), side, side, AugmentOptions{}, g, a.data());
+    augment_image(noise.data(), side, side, low, l, b.data());
+    changed += a != b;
+    // Blurring lowers the variation between neighbours.
+    double da = 0, db = 0;
+    for (int i = 3; i < side * side * 3; ++i)
+      da += std::abs(a[i] - a[i - 3]), db += std::abs(b[i] - b[i - 3]);
+    CHECK(db < da);
+  }
+  CHECK(changed == 20);
 }
