@@ -52,6 +52,13 @@ void ValueChecks::half_open_interval(const std::string& flag, double value, doub
   }
 }
 
+void ValueChecks::closed_interval(const std::string& flag, double value, double low, double high) {
+  if (!(value >= low && value <= high)) {
+    failures_.push_back(flag + " must lie in [" + number(low) + ", " + number(high) + "], got " +
+                        number(value));
+  }
+}
+
 void ValueChecks::require(bool ok, const std::string& message) {
   if (!ok) failures_.push_back(message);
 }

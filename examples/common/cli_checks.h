@@ -22,6 +22,8 @@ class ValueChecks {
   void open_interval(const std::string& flag, double value, double low, double high);
   // "--shift must lie in [0, 0.5), got 0.6" (NaN fails)
   void half_open_interval(const std::string& flag, double value, double low, double high);
+  // "--low-resolution must lie in [0, 1], got 2" (NaN fails)
+  void closed_interval(const std::string& flag, double value, double low, double high);
   // Any other condition with its own message.
   void require(bool ok, const std::string& message);
 

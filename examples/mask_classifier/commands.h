@@ -17,8 +17,10 @@ namespace mask_classifier {
 // SGD steps still fit in 7 minutes on a 2-core CPU (README.md has the measurements).
 inline constexpr size_t kDefaultSyntheticCount = 8000;
 
+// Defaults are the seed recipe (recipes.h applies another named recipe before training).
 struct TrainOptions {
-  std::string data;  // empty: the built-in synthetic set
+  std::string recipe = "seed";  // the named recipe these options came from (metrics.json)
+  std::string data;             // empty: the built-in synthetic set
   int epochs = 4;
   int batch = 64;
   float lr = 1e-3f;
@@ -31,15 +33,21 @@ struct TrainOptions {
   std::string resume;
   bool augment = false;
   float shift = 0.08f;  // with augment: largest random shift, fraction of the side (0: flips only)
+  float low_resolution = 0.f;         // with augment: probability of a low-resolution round trip
+  float colour = 0.f;                 // with augment: colour jitter strength (0: off)
+  std::string schedule = "constant";  // or "warmup-cosine" (per step, warm-up over epoch 1)
+  std::string from_pretrained = "tiny-face";  // --network tiny-face: "tiny-face" or "none"
   bool strict = false;
   size_t synthetic_count = kDefaultSyntheticCount;
   NetworkSpec network;
-  bool quiet = false;  // no progress bars
+  bool flip_average = false;  // written into the model: eval/predict average x and its mirror
+  bool quiet = false;         // no progress bars
 };
 int run_train(const TrainOptions& options);
 
 struct EvalOptions {
   std::string model;
+  std::string flip_average = "model";  // "model" (what the model file says), "on" or "off"
   std::string data;
   std::string json;  // where to write the metrics JSON (empty: print only)
   std::string out;   // run directory for metrics.json, figures and report.html (empty: none)
@@ -52,6 +60,7 @@ int run_eval(const EvalOptions& options);
 
 struct PredictOptions {
   std::string model;
+  std::string flip_average = "model";
   std::vector<std::string> images;
   std::string device = "auto";
 };

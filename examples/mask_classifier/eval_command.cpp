@@ -62,6 +62,8 @@ void check_classes_known(const std::vector<std::string>& folder_classes,
 int run_eval(const EvalOptions& o) {
   example_common::ValueChecks checks;
   checks.at_least("--batch", o.batch, 1);
+  checks.require(o.flip_average == "model" || o.flip_average == "on" || o.flip_average == "off",
+                 "--flip-average must be model, on or off, got '" + o.flip_average + "'");
   checks.throw_if_failed();
   const cnn::Device device = select_device(o.device);
   if (!o.out.empty()) example_common::check_output_directory(o.out);
@@ -88,8 +90,9 @@ int run_eval(const EvalOptions& o) {
 
   std::vector<size_t> all(ds.size());
   for (size_t i = 0; i < all.size(); ++i) all[i] = i;
+  const bool flip_average = resolve_flip_average(o.flip_average, model);
   const Predictions p = predict_dataset(*model.network, ds, all, static_cast<size_t>(o.batch),
-                                        device, o.quiet ? "" : "predicting");
+                                        device, o.quiet ? "" : "predicting", flip_average);
   const ClassificationMetrics m = compute_metrics(ds.classes.size(), p.truth, p.predicted);
   std::printf("%s on %s (%zu images)\n%s", o.model.c_str(), o.data.c_str(), ds.size(),
               format_metrics(m, ds.classes).c_str());
@@ -97,6 +100,7 @@ int run_eval(const EvalOptions& o) {
   nlohmann::json j = metrics_to_json(m, ds.classes);
   j["classes"] = ds.classes;
   j["model"] = o.model;
+  j["flip_average"] = flip_average;
   j["data"] = o.data;
   j["loss"] = p.mean_loss;
   j["images"] = ds.size();

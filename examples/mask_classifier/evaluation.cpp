@@ -3,15 +3,37 @@
 
 #include "cnn/autograd.h"
 #include "cnn/data/data_loader.h"
+#include "cnn/error.h"
 #include "cnn/ops.h"
 #include "common/progress.h"
 #include "network.h"
 
 namespace mask_classifier {
 
+cnn::Tensor mirror_horizontally(const cnn::Tensor& x) {
+  cnn::check(x.dim() == 4,
+             "mirror_horizontally: x must be [N,C,H,W], got " + cnn::shape_str(x.shape()));
+  const std::vector<float> in = x.to(cnn::Device::cpu()).to_vector();
+  std::vector<float> out(in.size());
+  const size_t w = static_cast<size_t>(x.size(3));
+  for (size_t row = 0; row < in.size() / w; ++row)
+    for (size_t i = 0; i < w; ++i) out[row * w + i] = in[row * w + (w - 1 - i)];
+  return cnn::Tensor::from_vector(out, x.shape()).to(x.device());
+}
+
+bool resolve_flip_average(const std::string& choice, const LoadedModel& model) {
+  return choice == "model" ? model.flip_average : choice == "on";
+}
+
+cnn::Tensor classify(cnn::nn::Module& model, const cnn::Tensor& x, bool flip_average) {
+  if (!flip_average) return model(x);
+  return (model(x) + model(mirror_horizontally(x))) * 0.5f;
+}
+
 Predictions predict_dataset(cnn::nn::Module& model, const cnn::data::ImageDataset& dataset,
                             const std::vector<size_t>& indices, size_t batch_size,
-                            cnn::Device device, const std::string& progress_label) {
+                            cnn::Device device, const std::string& progress_label,
+                            bool flip_average) {
   cnn::data::DataLoaderOptions lo;
   lo.batch_size = batch_size;
   lo.shuffle = false;
@@ -25,7 +47,7 @@ Predictions predict_dataset(cnn::nn::Module& model, const cnn::data::ImageDatase
   example_common::Progress progress(!progress_label.empty(), progress_label, indices.size());
   cnn::data::Batch batch;
   while (loader.next(&batch)) {
-    const cnn::Tensor logits = model(batch.images);
+    const cnn::Tensor logits = classify(model, batch.images, flip_average);
     loss_sum += static_cast<double>(cnn::cross_entropy(logits, batch.labels).item()) *
                 static_cast<double>(batch.labels.size());
     const std::vector<float> probs = cnn::softmax(logits).to_vector();

@@ -6,6 +6,7 @@
 
 #include "commands.h"
 #include "common/exit_codes.h"
+#include "recipes.h"
 
 int main(int argc, char** argv) {
   using namespace mask_classifier;
@@ -16,6 +17,12 @@ int main(int argc, char** argv) {
   std::string channels = "32,64,128";
   CLI::App* t = app.add_subcommand(
       "train", "train the network (default: seed recipe on the built-in synthetic set)");
+  t->add_option("--recipe", train.recipe,
+                "named defaults: seed (the original notebook's network and SGD) or best (the "
+                "pretrained tiny-face network, augmentation, Adam; best on photos from other "
+                "sources); flags given explicitly override the recipe")
+      ->check(CLI::IsMember(recipe_names()))
+      ->capture_default_str();
   t->add_option("--data", train.data,
                 "ImageFolder: one sub-folder per class (default: synthetic set)");
   t->add_option("--epochs", train.epochs, "epochs")->capture_default_str();
@@ -34,14 +41,43 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   t->add_option("--resume", train.resume,
                 "checkpoint to resume from (RUN_DIR/checkpoint.safetensors)");
-  t->add_flag("--augment", train.augment, "random horizontal flips and small shifts");
+  t->add_flag("--augment,!--no-augment", train.augment,
+              "random horizontal flips and small shifts (and --low-resolution, --colour)");
   t->add_option("--shift", train.shift,
                 "with --augment: largest random shift, a fraction of the side (0: flips only)")
       ->capture_default_str();
+  t->add_option("--low-resolution", train.low_resolution,
+                "with --augment: probability of shrinking an image to a random side of 16 px or "
+                "more and enlarging it back")
+      ->capture_default_str();
+  t->add_option("--colour", train.colour,
+                "with --augment: brightness, contrast and saturation jitter, each a factor in "
+                "[1-C, 1+C] (0: off)")
+      ->capture_default_str();
+  t->add_option("--schedule", train.schedule,
+                "learning rate: constant, or warmup-cosine (warm-up over epoch 1, then cosine "
+                "decay to 0)")
+      ->check(CLI::IsMember({"constant", "warmup-cosine"}))
+      ->capture_default_str();
+  t->add_flag("--flip-average,!--no-flip-average", train.flip_average,
+              "store in the model that eval and predict average each image with its mirror image");
   t->add_flag("--strict", train.strict, "fail instead of skipping undecodable files");
   t->add_flag("--quiet", train.quiet, "no progress bars");
   t->add_option("--synthetic-count", train.synthetic_count,
                 "size of the built-in synthetic set (train + validation) when --data is not given")
+      ->capture_default_str();
+  t->add_option("--network", train.network.architecture,
+                "seed (MaskDetection1, 82M parameters) or tiny-face (face-api's face-detector "
+                "backbone and a linear head, 0.4M)")
+      ->check(CLI::IsMember({kSeedArchitecture, kTinyFaceArchitecture}))
+      ->capture_default_str();
+  t->add_option("--from-pretrained", train.from_pretrained,
+                "--network tiny-face: start from face-api's TinyFaceDetector weights (tiny-face) "
+                "or from random weights (none)")
+      ->check(CLI::IsMember({"tiny-face", "none"}))
+      ->capture_default_str();
+  t->add_option("--dropout", train.network.dropout,
+                "--network tiny-face: dropout before the linear layer")
       ->capture_default_str();
   t->add_option("--image-size", train.network.image_size, "network input side in pixels")
       ->capture_default_str();
@@ -59,6 +95,11 @@ int main(int argc, char** argv) {
                 "run directory for metrics.json, confusion.png, eval_grid.png and report.html");
   e->add_option("--device", eval.device, "auto, cpu or cuda")->capture_default_str();
   e->add_option("--batch", eval.batch, "batch size")->capture_default_str();
+  e->add_option("--flip-average", eval.flip_average,
+                "average each image with its mirror image: model (as the model file says), on "
+                "or off")
+      ->check(CLI::IsMember({"model", "on", "off"}))
+      ->capture_default_str();
   e->add_flag("--strict", eval.strict, "fail instead of skipping undecodable files");
   e->add_flag("--quiet", eval.quiet, "no progress bars");
 
@@ -66,6 +107,10 @@ int main(int argc, char** argv) {
   CLI::App* p = app.add_subcommand("predict", "print PATH<TAB>LABEL<TAB>PROBABILITY per image");
   p->add_option("--model", predict.model, "model.safetensors from train")->required();
   p->add_option("--device", predict.device, "auto, cpu or cuda")->capture_default_str();
+  p->add_option("--flip-average", predict.flip_average,
+                "average each image with its mirror image: model, on or off")
+      ->check(CLI::IsMember({"model", "on", "off"}))
+      ->capture_default_str();
   p->add_option("images", predict.images, "image files")->required();
 
   SynthOptions synth;
@@ -103,6 +148,8 @@ int main(int argc, char** argv) {
   return example_common::run_reporting_errors([&] {
     if (*t) {
       train.network.set_channels(channels);
+      apply_recipe(train.recipe, train,
+                   [&](const std::string& flag) { return t->get_option(flag)->count() > 0; });
       return run_train(train);
     }
     if (*e) return run_eval(eval);

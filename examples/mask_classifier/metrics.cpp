@@ -40,6 +40,11 @@ ClassificationMetrics compute_metrics(size_t n_classes, const std::vector<int32_
                                          : 0.0;
     m.per_class.push_back(cm);
   }
+  double recall_sum = 0;
+  int present = 0;
+  for (const ClassMetrics& cm : m.per_class)
+    if (cm.support > 0) recall_sum += cm.recall, ++present;
+  m.balanced_accuracy = present ? recall_sum / present : 0.0;
   return m;
 }
 
@@ -76,9 +81,10 @@ std::string format_metrics(const ClassificationMetrics& m,
                   cm.precision, cm.recall, cm.f1, static_cast<long long>(cm.support));
     out += buf;
   }
-  std::snprintf(buf, sizeof buf, "\n  accuracy %.4f (%lld of %lld)\n", m.accuracy,
-                static_cast<long long>(m.accuracy * static_cast<double>(m.total()) + 0.5),
-                static_cast<long long>(m.total()));
+  std::snprintf(
+      buf, sizeof buf, "\n  accuracy %.4f (%lld of %lld)\n  balanced accuracy %.4f (mean recall)\n",
+      m.accuracy, static_cast<long long>(m.accuracy * static_cast<double>(m.total()) + 0.5),
+      static_cast<long long>(m.total()), m.balanced_accuracy);
   out += buf;
   return out;
 }
@@ -87,6 +93,7 @@ nlohmann::json metrics_to_json(const ClassificationMetrics& m,
                                const std::vector<std::string>& classes) {
   nlohmann::json j;
   j["accuracy"] = m.accuracy;
+  j["balanced_accuracy"] = m.balanced_accuracy;
   j["confusion_matrix"] = m.confusion;
   nlohmann::json per_class = nlohmann::json::object();
   for (size_t c = 0; c < classes.size(); ++c) {

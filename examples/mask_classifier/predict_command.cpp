@@ -13,10 +13,13 @@
 namespace mask_classifier {
 
 int run_predict(const PredictOptions& o) {
+  if (o.flip_average != "model" && o.flip_average != "on" && o.flip_average != "off")
+    throw InputError("--flip-average must be model, on or off, got '" + o.flip_average + "'");
   const cnn::Device device = select_device(o.device);
   LoadedModel model = load_model(o.model);
   model.network->to(device);
   model.network->eval();
+  const bool flip_average = resolve_flip_average(o.flip_average, model);
   cnn::NoGradGuard no_grad;
   const int size = model.spec.image_size;
   const size_t per_image = static_cast<size_t>(size) * size * 3;
@@ -40,7 +43,7 @@ int run_predict(const PredictOptions& o) {
     if (paths.empty()) continue;
     const cnn::Tensor x = cnn::Tensor::from_vector(
         pixels, {static_cast<int64_t>(paths.size()), 3, size, size}, device);
-    const cnn::Tensor logits = (*model.network)(x);
+    const cnn::Tensor logits = classify(*model.network, x, flip_average);
     const std::vector<float> probs = cnn::softmax(logits).to_vector();
     const std::vector<int32_t> pred = cnn::argmax_rows(logits);
     const size_t classes = model.classes.size();

@@ -46,7 +46,8 @@ bool write_report_html(const std::string& path, const nlohmann::json& m) {
                   "</code> &middot; device: <code>" + text_of(m, "device") + "</code></p>\n");
     page.raw_html("<p><span class=\"big\">" + fixed(100 * m.value("accuracy", 0.0), 2) +
                   "%</span> accuracy on " + text_of(m, "images") +
-                  " images (classes: " + class_list(m) + ")</p>\n");
+                  " images (classes: " + class_list(m) + "); balanced accuracy " +
+                  fixed(100 * m.value("balanced_accuracy", 0.0), 2) + "%</p>\n");
   }
   if (m.contains("warnings")) {
     for (const nlohmann::json& w : m["warnings"]) page.warning(w.get<std::string>());

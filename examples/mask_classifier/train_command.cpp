@@ -29,6 +29,8 @@
 #include "cnn/data/image_folder.h"
 #include "cnn/data/split.h"
 #include "cnn/data/synthetic.h"
+#include "cnn/models/model_cache.h"
+#include "cnn/optim/lr_scheduler.h"
 #include "commands.h"
 #include "common/checkpoint.h"
 #include "common/cli_checks.h"
@@ -123,14 +125,31 @@ int run_train(const TrainOptions& o) {
   checks.greater_than("--lr", o.lr, 0.0);
   checks.number_at_least("--momentum", o.momentum, 0.0);
   checks.half_open_interval("--shift", o.shift, 0, 0.5);
+  checks.closed_interval("--low-resolution", o.low_resolution, 0.0, 1.0);
+  checks.half_open_interval("--colour", o.colour, 0, 1);
+  checks.half_open_interval("--dropout", o.network.dropout, 0, 1);
+  checks.require(o.schedule == "constant" || o.schedule == "warmup-cosine",
+                 "--schedule must be constant or warmup-cosine, got '" + o.schedule + "'");
+  checks.require(o.from_pretrained == "tiny-face" || o.from_pretrained == "none",
+                 "--from-pretrained must be tiny-face or none, got '" + o.from_pretrained + "'");
   checks.throw_if_failed();
   const cnn::Device device = select_device(o.device);
   const cnn::data::ValidationSize val_size = cnn::data::ValidationSize::parse(o.val);
   example_common::check_output_directory(o.out);
+  // The pretrained backbone is needed only for a new tiny-face run (a resumed one has weights).
+  const bool pretrained =
+      o.network.is_tiny_face() && o.from_pretrained == "tiny-face" && o.resume.empty();
+  if (pretrained) {
+    const std::string missing = cnn::models::face_api_models_missing();
+    if (!missing.empty()) {
+      throw InputError("--network tiny-face: " + missing +
+                       " (or train it from scratch with --from-pretrained none)");
+    }
+  }
 
   NetworkSpec spec = o.network;
   cnn::Generator gen(o.seed);
-  std::shared_ptr<cnn::nn::Sequential> model;
+  std::shared_ptr<cnn::nn::Module> model;
   std::unique_ptr<cnn::optim::Optimizer> optimizer;
   TrainingHistory history;
   int64_t first_epoch = 0;
@@ -138,11 +157,13 @@ int run_train(const TrainOptions& o) {
     // Before the data: the class count comes from the checkpoint's last layer.
     const example_common::CheckpointSummary checkpoint =
         example_common::inspect_checkpoint(o.resume);
-    const std::vector<int64_t>* logits_bias = checkpoint.shape_of("11.bias");
+    const std::vector<int64_t>* logits_bias = checkpoint.shape_of(spec.logits_bias_name());
     if (!logits_bias || logits_bias->size() != 1) {
-      throw InputError("cannot resume from '" + o.resume +
-                       "': it has no tensor model.11.bias, so it is not a mask-classifier "
-                       "checkpoint");
+      throw InputError("cannot resume from '" + o.resume + "': it has no tensor model." +
+                       spec.logits_bias_name() +
+                       ", so it is not a mask-classifier checkpoint of "
+                       "a --network " +
+                       spec.architecture + " run");
     }
     spec.classes = static_cast<int>((*logits_bias)[0]);
     spec.validate();
@@ -151,8 +172,8 @@ int run_train(const TrainOptions& o) {
     optimizer = make_optimizer(o, model->parameters());
     first_epoch = example_common::resume_from_checkpoint(
         o.resume, *model, *optimizer, &gen,
-        "--image-size, --channels, --hidden and --optimizer must be those of the run that wrote "
-        "the checkpoint");
+        "--network, --image-size, --channels, --hidden and --optimizer must be those of the run "
+        "that wrote the checkpoint");
     history.load((fs::path(o.resume).parent_path() / example_common::kHistoryFile).string(),
                  first_epoch);
     std::fprintf(stderr, "resumed from %s after epoch %lld\n", o.resume.c_str(),
@@ -171,7 +192,7 @@ int run_train(const TrainOptions& o) {
 
   if (!model) {
     spec.classes = static_cast<int>(ds.classes.size());  // the class count follows the data
-    model = build_network(spec, &gen);
+    model = build_network(spec, &gen, pretrained ? cnn::models::face_api_model_dir() : "");
     model->to(device);
     optimizer = make_optimizer(o, model->parameters());
   }
@@ -179,12 +200,15 @@ int run_train(const TrainOptions& o) {
   const fs::path run_dir(o.out);
   example_common::create_output_directory(o.out);
   std::fprintf(stderr,
-               "network: %s, %s parameters | device: %s%s | train %zu, validation %zu | %s lr %g "
-               "momentum %g, batch %d, %d epochs%s\n",
-               spec.describe().c_str(), cnn::nn::format_count(model->num_parameters()).c_str(),
-               device.str().c_str(), cnn::cuda_is_simulated() && device.is_cuda() ? " (SIMT)" : "",
-               split.train.size(), split.val.size(), o.optimizer.c_str(), o.lr, o.momentum, o.batch,
-               o.epochs, o.augment ? ", augmentation on" : "");
+               "recipe %s | network: %s%s, %s parameters | device: %s%s | train %zu, validation "
+               "%zu | %s lr %g%s momentum %g, batch %d, %d epochs%s\n",
+               o.recipe.c_str(), spec.describe().c_str(),
+               pretrained ? " (backbone from face-api TinyFaceDetector)" : "",
+               cnn::nn::format_count(model->num_parameters()).c_str(), device.str().c_str(),
+               cnn::cuda_is_simulated() && device.is_cuda() ? " (SIMT)" : "", split.train.size(),
+               split.val.size(), o.optimizer.c_str(), o.lr,
+               o.schedule == "constant" ? "" : " warm-up + cosine", o.momentum, o.batch, o.epochs,
+               o.augment ? ", augmentation on" : "");
 
   cnn::data::DataLoaderOptions lo;
   lo.batch_size = static_cast<size_t>(o.batch);
@@ -192,8 +216,18 @@ int run_train(const TrainOptions& o) {
   lo.seed = o.seed;
   lo.augment = o.augment;
   lo.augment_options.max_shift = o.shift;
+  lo.augment_options.low_resolution = o.low_resolution;
+  lo.augment_options.colour = o.colour;
   lo.device = device;
   cnn::data::DataLoader train_loader(ds, split.train, lo);
+  // Per step: warm-up over the first epoch, then cosine decay to 0 at the last step.
+  std::unique_ptr<cnn::optim::LRScheduler> schedule;
+  if (o.schedule == "warmup-cosine") {
+    const int64_t per_epoch = static_cast<int64_t>(train_loader.num_batches());
+    schedule = std::make_unique<cnn::optim::LinearWarmupLR>(
+        *optimizer, per_epoch, 0.1f, per_epoch * std::max<int64_t>(o.epochs - 1, 1), 0.f);
+    schedule->set_last_step(first_epoch * per_epoch);
+  }
 
   // Ctrl-C is caught during the epochs only; afterwards the first one ends the program again.
   auto interrupt = std::make_unique<InterruptGuard>();
@@ -229,6 +263,7 @@ int run_train(const TrainOptions& o) {
       optimizer->zero_grad();
       loss.backward();
       optimizer->step();
+      if (schedule) schedule->step();
       ++step;
       seen += batch.labels.size();
       loss_sum += static_cast<double>(loss_value) * static_cast<double>(batch.labels.size());
@@ -282,7 +317,7 @@ int run_train(const TrainOptions& o) {
   const ClassificationMetrics m =
       compute_metrics(ds.classes.size(), last_val.truth, last_val.predicted);
   std::printf("\n%s", format_metrics(m, ds.classes).c_str());
-  save_model((run_dir / "model.safetensors").string(), *model, spec, ds.classes);
+  save_model((run_dir / "model.safetensors").string(), *model, spec, ds.classes, o.flip_average);
   json warnings = json::array();
   const std::string majority = majority_class_warning(m, ds.classes);
   if (!majority.empty()) {
@@ -317,15 +352,27 @@ int run_train(const TrainOptions& o) {
     j["val_files"] = val_files;
   }
   // Floats as the decimals the user typed (0.001, not 0.0010000000474974513).
-  j["recipe"] = {{"epochs", o.epochs},
-                 {"batch", o.batch},
-                 {"lr", example_common::shortest_decimal(o.lr)},
-                 {"momentum", example_common::shortest_decimal(o.momentum)},
-                 {"optimizer", o.optimizer},
-                 {"seed", o.seed},
-                 {"augment", o.augment},
-                 {"shift", o.augment ? json(example_common::shortest_decimal(o.shift)) : json()},
-                 {"val", o.val}};
+  j["recipe"] = {
+      {"name", o.recipe},
+      {"network", spec.architecture},
+      {"from_pretrained", spec.is_tiny_face() ? json(o.from_pretrained) : json()},
+      {"dropout",
+       spec.is_tiny_face() ? json(example_common::shortest_decimal(spec.dropout)) : json()},
+      {"image_size", spec.image_size},
+      {"schedule", o.schedule},
+      {"flip_average", o.flip_average},
+      {"epochs", o.epochs},
+      {"batch", o.batch},
+      {"lr", example_common::shortest_decimal(o.lr)},
+      {"momentum", example_common::shortest_decimal(o.momentum)},
+      {"optimizer", o.optimizer},
+      {"seed", o.seed},
+      {"augment", o.augment},
+      {"shift", o.augment ? json(example_common::shortest_decimal(o.shift)) : json()},
+      {"low_resolution",
+       o.augment ? json(example_common::shortest_decimal(o.low_resolution)) : json()},
+      {"colour", o.augment ? json(example_common::shortest_decimal(o.colour)) : json()},
+      {"val", o.val}};
   example_common::write_json_file((run_dir / "metrics.json").string(), j);
 
   std::vector<GridItem> items;

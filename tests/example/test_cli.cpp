@@ -458,6 +458,25 @@ TEST_CASE("each bad flag value gets its own message naming the flag", "[example]
   CHECK(shift.exit_code == 2);
   CHECK(shift.output.find("error: --shift must lie in [0, 0.5), got 0.6") != std::string::npos);
 
+  const auto photometric =
+      run_mask_classifier("train --quiet --augment --low-resolution 2 --colour 1");
+  INFO(photometric.output);
+  CHECK(photometric.exit_code == 2);
+  CHECK(photometric.output.find("error: --low-resolution must lie in [0, 1], got 2") !=
+        std::string::npos);
+  CHECK(photometric.output.find("error: --colour must lie in [0, 1), got 1") != std::string::npos);
+
+  const auto dropout = run_mask_classifier("train --quiet --dropout 0.5");
+  INFO(dropout.output);
+  CHECK(dropout.exit_code == 2);
+  CHECK(dropout.output.find("--dropout applies only to --network tiny-face") != std::string::npos);
+
+  const auto recipe = run_mask_classifier("train --quiet --recipe fastest");
+  INFO(recipe.output);
+  CHECK(recipe.exit_code == 2);
+  CHECK(recipe.output.find("--recipe") != std::string::npos);
+  CHECK(recipe.output.find("fastest") != std::string::npos);
+
   // eval checks its values before it opens the model file.
   const auto eval = run_mask_classifier("eval --batch 0 --model none.safetensors --data none");
   INFO(eval.output);
@@ -579,4 +598,75 @@ TEST_CASE("saved models and checkpoints respect the umask", "[example][cli]") {
     INFO(f);
     CHECK(perms_of(run / f) == created_file_perms(027));  // rw-r-----
   }
+}
+
+TEST_CASE("--recipe seed trains exactly what the defaults train", "[example][e2e][recipes]") {
+  // Same flags, with and without --recipe seed: the model files must be byte-identical.
+  const std::string tiny =
+      "--image-size 16 --channels 4,4,4 --hidden 8 --synthetic-count 120 "
+      "--val 40 --epochs 1 --device cpu --quiet";
+  const auto plain = run_mask_classifier("train " + tiny + " --out " + q(kTmp / "recipe_default"));
+  const auto seed =
+      run_mask_classifier("train --recipe seed " + tiny + " --out " + q(kTmp / "recipe_seed"));
+  INFO(plain.output << seed.output);
+  REQUIRE(plain.exit_code == 0);
+  REQUIRE(seed.exit_code == 0);
+  const std::string a = read_text(kTmp / "recipe_default" / "model.safetensors");
+  const std::string b = read_text(kTmp / "recipe_seed" / "model.safetensors");
+  CHECK(a.size() > 1000);
+  CHECK(a == b);
+  CHECK(read_json(kTmp / "recipe_seed" / "metrics.json")["recipe"]["name"] == "seed");
+}
+
+TEST_CASE("a tiny-face network trains, evaluates with flip averaging and predicts",
+          "[example][e2e][tiny_face]") {
+  // From random weights (the pretrained backbone needs the model cache; its loading is
+  // models.tiny_face_backbone's test), on the synthetic set at 32 px.
+  const fs::path run = kTmp / "tiny_face";
+  const auto r = run_mask_classifier(
+      "train --recipe best --from-pretrained none --image-size 32 --synthetic-count 300 --val 60 "
+      "--epochs 2 --device cpu --quiet --out " +
+      q(run));
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.output.find("recipe best | network: TinyFace(image 32, dropout 0.2, classes 2)") !=
+        std::string::npos);
+  const nlohmann::json m = read_json(run / "metrics.json");
+  CHECK(m["network"] == "TinyFace(image 32, dropout 0.2, classes 2)");
+  CHECK(m["recipe"]["network"] == "tiny-face");
+  CHECK(m["recipe"]["from_pretrained"] == "none");
+  CHECK(m["recipe"]["flip_average"] == true);
+  CHECK(m["recipe"]["schedule"] == "warmup-cosine");
+  CHECK(m["recipe"]["low_resolution"] == 0.5);
+  CHECK(m["parameters"] == 180496 + 512 * 2 + 2);
+
+  const fs::path folder = kTmp / "tiny_face_folder";
+  REQUIRE(run_mask_classifier("synth --count 20 --size 32 --seed 5 --out " + q(folder)).exit_code ==
+          0);
+  const auto on = run_mask_classifier("eval --quiet --model " + q(run / "model.safetensors") +
+                                      " --data " + q(folder) + " --json " + q(kTmp / "tf_on.json"));
+  const auto off = run_mask_classifier("eval --quiet --flip-average off --model " +
+                                       q(run / "model.safetensors") + " --data " + q(folder) +
+                                       " --json " + q(kTmp / "tf_off.json"));
+  INFO(on.output << off.output);
+  REQUIRE(on.exit_code == 0);
+  REQUIRE(off.exit_code == 0);
+  CHECK(read_json(kTmp / "tf_on.json")["flip_average"] == true);  // the model file says so
+  CHECK(read_json(kTmp / "tf_off.json")["flip_average"] == false);
+  CHECK(on.output.find("balanced accuracy") != std::string::npos);
+
+  const auto p =
+      run_mask_classifier("predict --device cpu --model " + q(run / "model.safetensors") + " " +
+                          q(folder / "with_mask" / "000000.png"));
+  INFO(p.output);
+  CHECK(p.exit_code == 0);
+  CHECK(std::regex_search(
+      p.output, std::regex(R"(000000\.png\t(with_mask|without_mask)\t(0\.\d{4}|1\.0000)\n)")));
+
+  // Resuming needs the same --network: a seed-network run cannot take this checkpoint.
+  const auto wrong = run_mask_classifier("train --quiet --data " + q(kTmp / "no_such_data") +
+                                         " --resume " + q(run / "checkpoint.safetensors"));
+  INFO(wrong.output);
+  CHECK(wrong.exit_code == 2);
+  CHECK(wrong.output.find("of a --network seed run") != std::string::npos);
 }

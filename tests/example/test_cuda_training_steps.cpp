@@ -1,7 +1,9 @@
 // A few training steps of the mask classifier on the CUDA device (a real GPU, or the SIMT harness
 // in CI) match the same steps on the CPU: same initial weights, same batches (through the
 // DataLoader's pinned-memory upload path), same SGD-momentum recipe. Kernels differ in summation
-// order, so losses and weights are compared with a tolerance, not bit for bit.
+// order, so losses and weights are compared with a tolerance, not bit for bit. Both networks:
+// the seed family and tiny-face (depthwise convolutions, leaky ReLU, 'same' pools, global
+// average pooling).
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -18,15 +20,20 @@ struct RunResult {
   std::vector<std::vector<float>> weights;
 };
 
-RunResult train_steps(cnn::Device device, const cnn::data::ImageDataset& ds, int steps) {
+mask_classifier::NetworkSpec seed_family(int image_size) {
   mask_classifier::NetworkSpec spec;
-  spec.image_size = ds.width;
+  spec.image_size = image_size;
   spec.conv1 = 4, spec.conv2 = 8, spec.conv3 = 8, spec.hidden = 16;
+  return spec;
+}
+
+RunResult train_steps(cnn::Device device, const cnn::data::ImageDataset& ds, int steps,
+                      const mask_classifier::NetworkSpec& spec, float lr) {
   cnn::Generator gen(11);
   auto model = mask_classifier::build_network(spec, &gen);
   model->to(device);
   cnn::optim::SgdOptions so;
-  so.lr = 0.05f;
+  so.lr = lr;
   so.momentum = 0.9f;
   cnn::optim::SGD sgd(model->parameters(), so);
 
@@ -54,12 +61,10 @@ RunResult train_steps(cnn::Device device, const cnn::data::ImageDataset& ds, int
   return r;
 }
 
-}  // namespace
-
-TEST_CASE("training steps on the CUDA device match the CPU", "[example][cuda]") {
-  const cnn::data::ImageDataset ds = cnn::data::make_synthetic_dataset(8, 0, 16);
-  const RunResult cpu = train_steps(cnn::Device::cpu(), ds, 4);
-  const RunResult gpu = train_steps(cnn::Device::cuda(), ds, 4);
+void check_same_training(const cnn::data::ImageDataset& ds,
+                         const mask_classifier::NetworkSpec& spec, float lr) {
+  const RunResult cpu = train_steps(cnn::Device::cpu(), ds, 4, spec, lr);
+  const RunResult gpu = train_steps(cnn::Device::cuda(), ds, 4, spec, lr);
   REQUIRE(cpu.losses.size() == 4);
   REQUIRE(gpu.losses.size() == 4);
   for (size_t i = 0; i < cpu.losses.size(); ++i) {
@@ -79,4 +84,17 @@ TEST_CASE("training steps on the CUDA device match the CPU", "[example][cuda]") 
   }
   CHECK(max_diff < 1e-4 * std::max(1.0, max_abs));
   CHECK(cpu.losses.front() != cpu.losses.back());
+}
+
+}  // namespace
+
+TEST_CASE("training steps on the CUDA device match the CPU", "[example][cuda]") {
+  check_same_training(cnn::data::make_synthetic_dataset(8, 0, 16), seed_family(16), 0.05f);
+}
+
+TEST_CASE("tiny-face training steps on the CUDA device match the CPU", "[example][cuda]") {
+  mask_classifier::NetworkSpec spec;
+  spec.architecture = mask_classifier::kTinyFaceArchitecture;
+  spec.image_size = 40;  // conv5's map is 2x2: the global average pool averages something
+  check_same_training(cnn::data::make_synthetic_dataset(8, 0, 40), spec, 0.01f);
 }
