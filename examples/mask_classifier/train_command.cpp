@@ -12,6 +12,8 @@
 //   - Everything that can fail without the data is checked before the data set is decoded: flag
 //     values (each bad one named), the --out directory, and a --resume checkpoint, which is loaded
 //     into a network built from the flags and the checkpoint's class count.
+//   - Validation averages each image with its mirror image when the run stores flip averaging
+//     in the model (--flip-average), so val_accuracy is what `eval` reports for the model.
 //   - A run that ends no better than always answering the validation set's majority class says
 //     so and points to the recipe notes in README.md (the seed recipe can sit at ln 2 for epochs).
 // Run directories, checkpoints, history, Ctrl-C, progress and figures are examples/common's.
@@ -290,7 +292,7 @@ int run_train(const TrainOptions& o) {
     }
     const double train_seconds = seconds_since(t0);
     bar.finish();
-    last_val = predict_dataset(*model, ds, split.val, lo.batch_size, device);
+    last_val = predict_dataset(*model, ds, split.val, lo.batch_size, device, "", o.flip_average);
     have_val = true;
     const double seconds = seconds_since(t0);
     const ClassificationMetrics vm =
@@ -311,7 +313,7 @@ int run_train(const TrainOptions& o) {
   }
   interrupt.reset();
   if (!have_val) {  // resumed a finished run: evaluate once so the outputs exist
-    last_val = predict_dataset(*model, ds, split.val, lo.batch_size, device);
+    last_val = predict_dataset(*model, ds, split.val, lo.batch_size, device, "", o.flip_average);
   }
 
   const ClassificationMetrics m =
