@@ -62,8 +62,6 @@ void check_classes_known(const std::vector<std::string>& folder_classes,
 int run_eval(const EvalOptions& o) {
   example_common::ValueChecks checks;
   checks.at_least("--batch", o.batch, 1);
-  checks.require(o.flip_average == "model" || o.flip_average == "on" || o.flip_average == "off",
-                 "--flip-average must be model, on or off, got '" + o.flip_average + "'");
   checks.throw_if_failed();
   const cnn::Device device = select_device(o.device);
   if (!o.out.empty()) example_common::check_output_directory(o.out);

@@ -22,7 +22,10 @@ cnn::Tensor mirror_horizontally(const cnn::Tensor& x) {
 }
 
 bool resolve_flip_average(const std::string& choice, const LoadedModel& model) {
-  return choice == "model" ? model.flip_average : choice == "on";
+  if (choice == "model") return model.flip_average;
+  if (choice != "on" && choice != "off")
+    throw InputError("--flip-average must be model, on or off, got '" + choice + "'");
+  return choice == "on";
 }
 
 cnn::Tensor classify(cnn::nn::Module& model, const cnn::Tensor& x, bool flip_average) {

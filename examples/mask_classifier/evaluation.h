@@ -35,7 +35,7 @@ Predictions predict_dataset(cnn::nn::Module& model, const cnn::data::ImageDatase
 // The logits of a batch x [N, 3, H, W], with flip_average as above.
 cnn::Tensor classify(cnn::nn::Module& model, const cnn::Tensor& x, bool flip_average);
 
-// "on", "off", or "model" (what the model file says; see save_model).
+// "on", "off", or "model" (what the model file says; see save_model); InputError otherwise.
 bool resolve_flip_average(const std::string& choice, const LoadedModel& model);
 
 // x [N, C, H, W] mirrored left-right (through the host: a pre-processing step, not a kernel).

@@ -13,8 +13,6 @@
 namespace mask_classifier {
 
 int run_predict(const PredictOptions& o) {
-  if (o.flip_average != "model" && o.flip_average != "on" && o.flip_average != "off")
-    throw InputError("--flip-average must be model, on or off, got '" + o.flip_average + "'");
   const cnn::Device device = select_device(o.device);
   LoadedModel model = load_model(o.model);
   model.network->to(device);

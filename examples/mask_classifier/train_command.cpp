@@ -129,7 +129,6 @@ int run_train(const TrainOptions& o) {
   checks.half_open_interval("--shift", o.shift, 0, 0.5);
   checks.closed_interval("--low-resolution", o.low_resolution, 0.0, 1.0);
   checks.half_open_interval("--colour", o.colour, 0, 1);
-  checks.half_open_interval("--dropout", o.network.dropout, 0, 1);
   checks.require(o.schedule == "constant" || o.schedule == "warmup-cosine",
                  "--schedule must be constant or warmup-cosine, got '" + o.schedule + "'");
   checks.require(o.from_pretrained == "tiny-face" || o.from_pretrained == "none",

@@ -132,6 +132,10 @@ TEST_CASE("tiny-face network: shapes, spec checks and a model file round trip",
   CHECK(loaded.spec.image_size == 48);
   CHECK(loaded.spec.dropout == 0.25f);
   CHECK(loaded.flip_average);
+  CHECK(resolve_flip_average("model", loaded));
+  CHECK_FALSE(resolve_flip_average("off", loaded));
+  CHECK(resolve_flip_average("on", LoadedModel{}));
+  CHECK_THROWS_WITH(resolve_flip_average("maybe", loaded), Catch::Contains("'maybe'"));
   CHECK(logits_of(*loaded.network, x) == before);
 
   NetworkSpec small;
